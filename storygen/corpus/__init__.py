@@ -1,0 +1,1 @@
+"""The in-house story corpus: loading, validating, splitting; keyword extraction."""

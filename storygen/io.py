@@ -1,0 +1,85 @@
+"""All file I/O for records and media: atomic writes (temp file + rename) and checked reads."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, TypeVar
+
+from .errors import OutputError, RecordError
+from .records import Record
+
+R = TypeVar("R", bound=Record)
+
+
+def dumps(record: Record) -> str:
+    return json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temp path beside `path`; rename it over `path` only if the block succeeds."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"Cannot write to {path.parent}: {exc.strerror}; choose another --out") from None
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_record(path: str | os.PathLike, record: Record) -> Path:
+    return write_text(path, dumps(record))
+
+
+def read_json(path: str | os.PathLike):
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RecordError(f"{path} does not exist; run the step that makes it first") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordError(f"Cannot read {path}: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecordError(
+            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg};"
+            " regenerate it with the step that makes it"
+        ) from None
+
+
+def read_record(path: str | os.PathLike, cls: type[R]) -> R:
+    return cls.from_dict(read_json(path), where=str(path))
+
+
+def ensure_writable_dir(path: str | os.PathLike) -> Path:
+    """Check that `path` is (or can become) a writable folder, without leaving anything behind."""
+    path = Path(path)
+    probe = path
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"{probe} is a file, not a folder; choose another --out")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"{probe} is not writable; choose another --out")
+    return path

@@ -1,0 +1,1 @@
+"""Story models: planners (prompt -> keywords per scene) and writers (plan -> story text)."""

@@ -1,0 +1,60 @@
+"""The text stages: plan -> K candidates -> safety filter + rank -> story, with the fallback.
+
+Safety rule (DESIGN.md): never show a failed candidate. If none passes the filter, write again
+with a new seed; if that fails too, use a curated story from the corpus.
+"""
+from __future__ import annotations
+
+from .corpus.stories import load_stories
+from .errors import SafetyError
+from .lm.planner import PLANNERS
+from .lm.writer import WRITERS
+from .options import load_options
+from .ranker import rank
+from .records import CandidateScore, Candidates, Plan, Prompt, Story
+
+
+def make_plan(prompt: Prompt, backend: str = "template") -> Plan:
+    load_options().check(prompt)  # a hand-edited prompt.json must still be a curated choice
+    return PLANNERS.create(backend).plan(prompt, prompt.seed)
+
+
+def write_candidates(plan: Plan, k: int = 4, backend: str = "template", seed: int | None = None
+                     ) -> Candidates:
+    load_options().check(plan.prompt)
+    if k < 1:
+        raise SafetyError(f"--k must be at least 1, got {k}")
+    return WRITERS.create(backend).write(plan, k, plan.seed if seed is None else seed)
+
+
+def choose_story(cands: Candidates, ranker: str = "heuristic", writer: str = "template",
+                 regenerations: int = 1) -> tuple[Story, Candidates]:
+    """Rank; on total rejection regenerate, then fall back. Returns the story and the final set."""
+    story = rank(cands, ranker)
+    attempt = 0
+    while story is None and attempt < regenerations:
+        attempt += 1
+        cands = write_candidates(cands.plan, len(cands.candidates), writer,
+                                 seed=cands.plan.seed + 7919 * attempt)
+        story = rank(cands, ranker)
+    if story is None:
+        rejected = tuple(CandidateScore(index=i, score=0.0, rejected="all candidates rejected")
+                         for i in range(len(cands.candidates)))
+        story = fallback_story(cands.plan, rejected, ranker)
+    return story, cands
+
+
+def fallback_story(plan: Plan, scores: tuple[CandidateScore, ...], ranker: str) -> Story:
+    """A curated corpus story for the same theme, closest to the prompt's picks."""
+    p = plan.prompt
+    pool = [s for s in load_stories() if s.theme == p.theme]
+    if not pool:
+        raise SafetyError(f"No candidate passed the safety filter and the corpus has no {p.theme!r}"
+                          " story to fall back on; try another --seed")
+
+    def closeness(s):
+        return (s.hero == p.hero, s.color == p.color, s.adjective == p.adjective, s.id)
+
+    best = max(pool, key=closeness)
+    return Story(prompt=p, plan=plan, title=best.title, scenes=best.scenes, chosen=-1,
+                 scores=scores, ranker=ranker, source=f"fallback:{best.id}")

@@ -1,0 +1,74 @@
+import pytest
+
+from storygen.config import CONFIG_DIR, Settings, config_schemas, load_config
+from storygen.errors import ConfigError, OptionError
+from storygen.options import Options, load_options
+
+
+def test_every_shipped_config_has_a_schema_and_loads():
+    shipped = {p.name for p in CONFIG_DIR.glob("*.yaml")}
+    schemas = config_schemas()
+    assert shipped == set(schemas), "a config file without a schema (or a schema without a file)"
+    for name, cls in schemas.items():
+        assert isinstance(load_config(CONFIG_DIR / name, cls), cls)
+
+
+def test_unknown_key_names_key_and_file(tmp_path):
+    bad = tmp_path / "default.yaml"
+    bad.write_text("seed: 1\ncandidate: 4\n")
+    with pytest.raises(ConfigError) as exc:
+        load_config(bad, Settings)
+    assert "candidate" in str(exc.value) and str(bad) in str(exc.value)
+
+
+def test_nested_unknown_key_and_bad_type(tmp_path):
+    bad = tmp_path / "d.yaml"
+    bad.write_text("backends:\n  writter: template\n")
+    with pytest.raises(ConfigError, match=r"backends: unknown key.*writter"):
+        load_config(bad, Settings)
+    bad.write_text("candidates: four\n")
+    with pytest.raises(ConfigError, match="candidates: expected int"):
+        load_config(bad, Settings)
+
+
+def test_invalid_yaml(tmp_path):
+    bad = tmp_path / "d.yaml"
+    bad.write_text("seed: [1\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(bad, Settings)
+
+
+def test_options_meet_the_product_minimums():
+    opts = load_options()
+    assert len(opts.themes) >= 8 and "underwater" in opts.themes
+    assert all(len(t.heroes) >= 5 for t in opts.themes.values())
+    assert "mermaid" in opts.themes["underwater"].heroes
+    assert len(opts.colors) >= 12 and "teal" in opts.colors
+    assert len(opts.adjectives) >= 12 and "silly" in opts.adjectives
+
+
+def test_prompt_validation_names_the_choices():
+    opts = load_options()
+    assert opts.prompt(" Underwater", "MERMAID", "teal", "silly").hero == "mermaid"
+    with pytest.raises(OptionError, match="Unknown theme 'volcano'; choose one of: underwater"):
+        opts.prompt("volcano", "mermaid", "teal", "silly")
+    with pytest.raises(OptionError, match="Unknown hero 'dragon' for theme 'underwater'; choose one of: mermaid"):
+        opts.prompt("underwater", "dragon", "teal", "silly")
+    with pytest.raises(OptionError, match="Unknown color"):
+        opts.prompt("underwater", "mermaid", "tealish", "silly")
+    with pytest.raises(OptionError, match="Unknown adjective 'evil'"):
+        opts.prompt("underwater", "mermaid", "teal", "evil")
+    with pytest.raises(OptionError):  # free text never gets through
+        opts.prompt("underwater", "a mermaid who eats fish", "teal", "silly")
+
+
+def test_color_hex_is_checked(tmp_path):
+    bad = tmp_path / "options.yaml"
+    bad.write_text("themes: {}\ncolors: {teal: green}\nadjectives: [silly]\n")
+    load_options.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="#RRGGBB"):
+            load_options(str(bad))
+    finally:
+        load_options.cache_clear()
+    assert isinstance(load_options(), Options)
