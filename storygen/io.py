@@ -31,6 +31,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o644)  # mkstemp makes files private; outputs are ordinary files
         os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():

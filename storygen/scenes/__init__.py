@@ -1,0 +1,1 @@
+"""Scene composition: object library (assets), layout, rendering, animation, the scene stage."""

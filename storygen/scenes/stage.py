@@ -1,0 +1,84 @@
+"""The `scene` stage: story.json -> scenes/NN/graph.json, layout.json, scene.png (+ scene.gif).
+
+Each step reads the previous step's file, so `only="layout"` re-lays out from an existing
+graph.json and `only="render"` re-renders an existing layout.json (e.g. after hand-editing it).
+Scene numbers are 1-based, as in the folder names (scenes/01 .. scenes/05).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ..config import Settings
+from ..errors import OptionError, StorygenError
+from ..io import read_record, write_bytes, write_record
+from ..nlp import build_graph
+from ..options import load_options
+from ..records import SceneGraph, SceneLayout, Story
+from .animate import render_gif
+from .layout import SCENE_BACKENDS
+from .render import render_png
+
+STEPS = ("graph", "layout", "render")
+
+
+def scene_dir(book_dir: Path, number: int) -> Path:
+    return Path(book_dir) / "scenes" / f"{number:02d}"
+
+
+def scene_seed(story: Story, number: int) -> int:
+    """Per-scene seed: the story's seed plus the scene number (documented in layout.json)."""
+    return story.prompt.seed + number
+
+
+def run_scenes(story: Story, book_dir: Path, settings: Settings, only: Optional[str] = None,
+               indices: Optional[Iterable[int]] = None) -> list[Path]:
+    """Run graph -> layout -> render for the chosen scenes; returns the files written.
+
+    only: None (all steps) or one of "graph", "layout", "render".
+    indices: 1-based scene numbers (default: every scene of the story)."""
+    if only is not None and only not in STEPS:
+        raise StorygenError(f"Unknown scene step {only!r}; choose one of: {', '.join(STEPS)}")
+    numbers = _numbers(story, indices)
+    accent = _accent(story)
+    layout_fn = SCENE_BACKENDS.create(settings.backends.scene)
+    written: list[Path] = []
+    for n in numbers:
+        folder = scene_dir(book_dir, n)
+        graph_path, layout_path = folder / "graph.json", folder / "layout.json"
+        if only in (None, "graph"):
+            graph = build_graph(story.scenes[n - 1], n, story.prompt, settings.backends.nlp)
+            written.append(write_record(graph_path, graph))
+        if only in (None, "layout"):
+            graph = read_record(graph_path, SceneGraph) if only == "layout" else graph
+            layout = layout_fn(graph, story.prompt, accent, settings.image.width,
+                               settings.image.height, scene_seed(story, n))
+            written.append(write_record(layout_path, layout))
+        if only in (None, "render"):
+            layout = read_record(layout_path, SceneLayout) if only == "render" else layout
+            written.append(write_bytes(folder / "scene.png", render_png(layout)))
+            if settings.animate:
+                gif = render_gif(layout, frames=settings.image.gif_frames,
+                                 frame_ms=settings.image.gif_frame_ms)
+                written.append(write_bytes(folder / "scene.gif", gif))
+    return written
+
+
+def _numbers(story: Story, indices: Optional[Iterable[int]]) -> list[int]:
+    count = len(story.scenes)
+    if indices is None:
+        return list(range(1, count + 1))
+    numbers = sorted(set(int(i) for i in indices))
+    bad = [i for i in numbers if not 1 <= i <= count]
+    if bad:
+        raise StorygenError(f"Scene number(s) {', '.join(map(str, bad))} out of range; "
+                            f"this story has scenes 1..{count}")
+    return numbers
+
+
+def _accent(story: Story) -> str:
+    colors = load_options().colors
+    if story.prompt.color not in colors:
+        raise OptionError(f"Unknown color {story.prompt.color!r} in story.json; choose one of: "
+                          f"{', '.join(colors)}")
+    return colors[story.prompt.color]
