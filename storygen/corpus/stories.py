@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from ..config import DATA_DIR
-from ..errors import RecordError
+from ..config import CONFIG_DIR, DATA_DIR, load_config
+from ..errors import ConfigError, RecordError
 from ..records import Record
 
 CORPUS_PATH = DATA_DIR / "corpus" / "stories.jsonl"
@@ -28,11 +29,15 @@ class CorpusStory(Record):
 
 
 def load_stories(path: Path | str = CORPUS_PATH) -> list[CorpusStory]:
-    return list(_load(str(path)))
+    try:
+        stamp = Path(path).stat().st_mtime_ns  # the cache must not hide an edited file
+    except OSError:
+        stamp = 0
+    return list(_load(str(path), stamp))
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> tuple[CorpusStory, ...]:
+def _load(path: str, stamp: int = 0) -> tuple[CorpusStory, ...]:
     out = []
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
@@ -47,3 +52,110 @@ def _load(path: str) -> tuple[CorpusStory, ...]:
             raise RecordError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
         out.append(CorpusStory.from_dict(data, where=f"{path}:{n}"))
     return tuple(out)
+
+
+# ------------------------------------------------------------------ text units shared by the tools
+
+_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
+# A sentence ends at . ! ? (plus closing quotes) before a space and a capital or opening quote.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt)\.$")
+# `"Look!" Pip whispered.` is one sentence: a name + speech verb after a quote is its dialogue
+# tag (a tag starting "The ..." would be lowercase, so `"Stop!" The bear sat.` is two sentences).
+_SPEECH_TAG = re.compile(
+    r"[A-Z][a-z]+ (?:said|asked|cried|shouted|called|whispered|replied|"
+    r"answered|grumbled|wondered|laughed|giggled|squeaked|sang|yelled|added|explained|chirped|"
+    r"sighed|muttered|exclaimed|piped|squealed|roared|buzzed|barked|mumbled|gasped)\b"
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of one scene, by punctuation (the same rule for validation, stats and keywords)."""
+    text = " ".join(text.split())
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        before, after = text[start:m.start()], text[m.end():]
+        if _ABBREV.search(before) or (text[m.start():m.end()].strip() and _SPEECH_TAG.match(after)):
+            continue
+        out.append(text[start:m.end()].strip())
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def term_pattern(term: str) -> re.Pattern:
+    """A whole word or phrase, any case, singular or plural ("polar bears", "puppies")."""
+    stem = re.escape(term)
+    plural = rf"(?:{re.escape(term[:-1])}ies|{stem}(?:e?s)?)" if term.endswith("y") else rf"{stem}(?:e?s)?"
+    return re.compile(rf"\b(?:{stem}|{plural})\b", re.IGNORECASE)
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (letters/digits, inner apostrophes and hyphens kept), as written."""
+    return _WORD_RE.findall(text)
+
+
+# ------------------------------------------------------------------ configs/corpus.yaml
+
+
+@dataclass(frozen=True)
+class ValidateConfig(Record):
+    scenes: int = 5
+    sentences: tuple[int, int] = (2, 4)  # per scene, inclusive
+    words: tuple[int, int] = (25, 70)  # per scene, inclusive
+    max_jaccard: float = 0.5  # word 3-gram Jaccard between any two stories must stay below
+    max_repeated_sentence_rate: float = 0.02  # share of sentences shared with another story
+
+
+@dataclass(frozen=True)
+class SplitConfig(Record):
+    seed: int = 13
+    val_rate: float = 0.1
+    test_rate: float = 0.12  # at least this share of each theme goes to test
+    heldout_pairs_per_theme: int = 2  # (hero, adjective) pairs kept out of train entirely
+
+
+@dataclass(frozen=True)
+class KeywordConfig(Record):
+    max_per_sentence: int = 5
+    planner_keep_rate: float = 0.5  # share of a scene's keywords the planner data keeps
+    planner_max_per_scene: int = 6  # then at most this many (a random subset, order kept)
+    planner_seed: int = 7
+    batch_size: int = 64
+
+
+@dataclass(frozen=True)
+class CorpusConfig(Record):
+    """configs/corpus.yaml: validation limits, the split, keyword extraction, character words."""
+
+    validate: ValidateConfig = field(default_factory=ValidateConfig)
+    split: SplitConfig = field(default_factory=SplitConfig)
+    keywords: KeywordConfig = field(default_factory=KeywordConfig)
+    characters: tuple[str, ...] = ()  # nouns counted as secondary characters by `corpus stats`
+
+
+def check_corpus_config(cfg: CorpusConfig, where: str = "corpus.yaml") -> CorpusConfig:
+    s, v, k = cfg.split, cfg.validate, cfg.keywords
+    bad = []
+    if not (0 <= s.val_rate < 1 and 0 < s.test_rate < 1 and s.val_rate + s.test_rate < 1):
+        bad.append("split: val_rate and test_rate must be in [0, 1) and sum below 1")
+    if s.heldout_pairs_per_theme < 0:
+        bad.append("split: heldout_pairs_per_theme must be >= 0")
+    if not (0 < k.planner_keep_rate <= 1):
+        bad.append("keywords: planner_keep_rate must be in (0, 1]")
+    if min(k.max_per_sentence, k.planner_max_per_scene, k.batch_size) < 1:
+        bad.append("keywords: max_per_sentence, planner_max_per_scene and batch_size must be >= 1")
+    if v.sentences[0] > v.sentences[1] or v.words[0] > v.words[1]:
+        bad.append("validate: sentences and words are [min, max] with min <= max")
+    if bad:
+        raise ConfigError(f"{where}: " + "; ".join(bad))
+    return cfg
+
+
+@lru_cache(maxsize=None)
+def corpus_config(path: str | None = None) -> CorpusConfig:
+    path = path or str(CONFIG_DIR / "corpus.yaml")
+    return check_corpus_config(load_config(path, CorpusConfig), path)

@@ -17,4 +17,14 @@ def build_graph(text: str, index: int, prompt: Prompt, backend: str = "basic") -
     return NLP_BACKENDS.create(backend).build_graph(text, index, prompt)
 
 
-from . import basic  # noqa: E402,F401  (registers "basic"; must follow NLP_BACKENDS)
+def build_graphs(scenes: tuple[str, ...] | list[str], prompt: Prompt, backend: str = "basic"
+                 ) -> list[SceneGraph]:
+    """Graphs for a whole story; backends with story context (coreference) carry it across scenes."""
+    nlp = NLP_BACKENDS.create(backend)
+    if hasattr(nlp, "build_graphs"):
+        return list(nlp.build_graphs(scenes, prompt))
+    return [nlp.build_graph(text, i, prompt) for i, text in enumerate(scenes, 1)]
+
+
+# Registration order matters: each module registers itself into NLP_BACKENDS defined above.
+from . import basic, spacy_backend, stanza_backend  # noqa: E402,F401

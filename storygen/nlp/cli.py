@@ -1,0 +1,63 @@
+"""`evaluate_nlp`: score the NLP stage on data/gold and print rich tables (or --json).
+
+A click command of its own so that storygen/cli.py can add it (`main.add_command`) or call
+`evaluate_nlp` from `storygen evaluate --nlp`. StorygenErrors (a missing gold file, a missing
+backend) propagate to the caller's group, which turns them into exit code 2.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .evaluate import GOLD_DIR
+from .evaluate import evaluate_nlp as run_evaluation
+
+
+@click.command("evaluate-nlp")
+@click.option("--backend", default="spacy", show_default=True,
+              help="Parser backend: spacy, stanza, or basic (the regex baseline; relations only).")
+@click.option("--gold", "gold_dir", type=click.Path(path_type=Path), default=GOLD_DIR,
+              show_default=True, help="Folder with coref.jsonl and relations.jsonl.")
+@click.option("--no-protect", is_flag=True, help="Parse hero phrases as written (to measure the fix).")
+@click.option("--errors", "show_errors", is_flag=True, help="List every wrong pronoun and triple.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def evaluate_nlp(backend: str, gold_dir: Path, no_protect: bool, show_errors: bool,
+                 as_json: bool) -> None:
+    """Pronoun-resolution accuracy and relation-triple P/R/F1 on the gold sets."""
+    result = run_evaluation(backend, gold_dir, protect=not no_protect)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, sort_keys=True))
+        return
+    print_report(result, Console(), show_errors)
+
+
+def print_report(result: dict, console: Console, show_errors: bool = False) -> None:
+    coref, rel = result["coref"], result["relations"]
+    if coref is not None:
+        table = Table(title=f"Pronoun resolution ({result['backend']}): "
+                            f"{coref['accuracy']:.1%} of {coref['n']}")
+        for col in ("phenomenon", "pronouns", "correct", "accuracy"):
+            table.add_column(col, justify="left" if col == "phenomenon" else "right")
+        for name, row in coref["by_phenomenon"].items():
+            table.add_row(name, str(row["n"]), str(row["correct"]), f"{row['accuracy']:.1%}")
+        console.print(table)
+    table = Table(title=f"Relation triples ({result['backend']}): P {rel['precision']:.3f} "
+                        f"R {rel['recall']:.3f} F1 {rel['f1']:.3f}")
+    for col in ("phenomenon", "items", "tp", "fp", "fn", "P", "R", "F1"):
+        table.add_column(col, justify="left" if col == "phenomenon" else "right")
+    for name, row in rel["by_phenomenon"].items():
+        table.add_row(name, str(row["items"]), str(row["tp"]), str(row["fp"]), str(row["fn"]),
+                      f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}")
+    console.print(table)
+    if show_errors:
+        for e in (coref or {}).get("errors", []):
+            console.print(f"{e['id']} scene {e['scene']} {e['word']!r}@{e['offset']}: "
+                          f"gold {e['gold']}, got {e['predicted']}", highlight=False)
+        for e in rel["errors"]:
+            console.print(f"{e['id']} {e['text']}  missing {e['missing']} extra {e['extra']}",
+                          highlight=False)
+    console.print(f"{result['seconds']:.2f} s", style="dim")

@@ -1,0 +1,409 @@
+"""Rule-based coreference over the dependency parse, with story context across scenes.
+
+No coreference model is reachable offline, so this is a salience model in the spirit of
+Lappin & Leass (1994) with a centering-style preference for the previous sentence's subject:
+- nominal mentions link by lemma ("the silly teal mermaid" ... "the mermaid"), by given name
+  ("a mermaid called Coral" ... "Coral") and by predicate nominal ("the fruit was a mango");
+- a pronoun's candidates are filtered by number, gender, animacy and binding (a non-reflexive
+  object pronoun never names its own clause's subject or objects), then ranked by salience:
+  (100 + role weight) per mention, decayed by DECAY per sentence, plus parallel-role, hero and
+  it-for-animals terms. "they" may take a plural entity, a coordinated group ("the mermaid and
+  the crab") or, failing both, the two most salient characters still in mind.
+`StoryCoref.add_scene(parse)` is incremental, so scene N sees scenes 1..N-1.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .parse import (SUBJ, Parse, Token, arguments, clause_subject, copula_subject,
+                    given_name, governing_verb, mention_phrase, noun_number)
+
+DECAY = 0.3  # salience kept per sentence back: steep, so the last sentence dominates
+ROLE_WEIGHT = {"subj": 80, "there": 70, "obj": 50, "dative": 40, "obl": 30, "poss": 30, "other": 20}
+PARALLEL, HERO, IT_ANIMATE, AMBIGUOUS_PLURAL, FALLBACK_GROUP = 35, 10, 150, 20, 15
+FORGOTTEN = 1.0  # salience below this (about 4 sentences unmentioned): no longer a candidate,
+# except the hero, who stays available to a "she" at any distance
+LOCAL_SUBJECT = 50  # "Bolt flashed his lights": a possessive leans to its own clause's subject
+
+PRONOUNS = {  # word -> (plural, gender); gender None = any
+    "he": (False, "m"), "him": (False, "m"), "his": (False, "m"), "himself": (False, "m"),
+    "she": (False, "f"), "her": (False, "f"), "hers": (False, "f"), "herself": (False, "f"),
+    "it": (False, "n"), "its": (False, "n"), "itself": (False, "n"),
+    "they": (True, None), "them": (True, None), "their": (True, None), "theirs": (True, None),
+    "themselves": (True, None),
+}
+REFLEXIVE = {"himself", "herself", "itself", "themselves"}
+POSSESSIVE = {"his", "its", "their", "hers", "theirs"}
+
+FEMALE = set("mermaid princess queen witch hen cow ewe lioness mother mom mum mommy grandma granny "
+             "grandmother girl sister aunt lady woman daughter fairy mare spacewoman doe".split())
+MALE = set("merman prince king wizard rooster cockerel boy brother father dad daddy grandpa "
+           "grandfather uncle man son knight bull ram stallion spaceman stag sorcerer".split())
+PEOPLE = set("knight farmer gardener child kid friend baby family villager troll ghost giant elf "
+             "goblin people person teacher pirate sailor fisherman baker hippo badger otter walrus "
+             "seahorse starfish lizard bat cub chick pal buddy pet animal bird creature parrotfish "
+             "guard cook queen king chef captain monster twin neighbour neighbor".split()) | FEMALE | MALE
+ROLE_NOUNS = {"friend", "pal", "buddy", "pet", "companion", "neighbour", "neighbor"}
+TIME_NOUNS = set("day morning afternoon evening night time moment minute hour week year today tonight "
+                 "yesterday tomorrow while autumn winter spring summer monday tuesday wednesday "
+                 "thursday friday saturday sunday bedtime noon midnight dawn dusk sunset sunrise "
+                 "weekend".split())
+# Abstract nouns are tracked (an "it" may name "the idea") but never drawn or related.
+ABSTRACT = set("idea help fun story thing trick game joke answer question plan adventure surprise "
+               "sound noise voice cry word song hug kiss smile ride picnic party dream breath turn "
+               "look nap sleep promise reason problem chance job work lesson hello goodbye sorry "
+               "thanks lunch dinner breakfast goodnight wish".split())
+NOT_MENTIONS = set("way lot bit kind sort half rest all one none everything nothing something "
+                   "anything other first end beginning start home line ring row circle shape color "
+                   "colour name".split())
+PART_NOUNS = {"top", "bottom", "side", "edge", "middle", "centre", "center", "front", "left", "right",
+              "foot", "end", "corner", "inside", "outside", "surface"}
+BODY_PARTS = set("head nose back tail shoulder hand paw arm leg foot fin flipper wing beak trunk horn "
+                 "neck ear eye mouth tummy belly lap claw fur hair face cheek toe finger tooth "
+                 "whisker mane hoof".split())
+QUANTITY = set("school pile bunch group flock herd pair lot handful heap family swarm crowd "
+               "couple stack row piece".split())
+WEATHER_VERBS = {"rain", "snow", "pour", "drizzle", "thunder", "hail", "freeze", "storm", "sleet"}
+WEATHER_ADJ = set("sunny rainy windy cold hot warm dark light late early quiet snowy cloudy foggy "
+                  "stormy bright chilly freezing".split())
+EXTRAPOSE_ADJ = set("hard easy fun nice good great important impossible difficult lovely wonderful "
+                    "sad strange scary time true".split())
+
+
+@dataclass
+class EntityState:
+    id: str
+    lemma: str
+    hero: bool = False
+    gender: str | None = None  # "m", "f", "n" (told by an it) or None
+    animate: bool = False
+    plural: bool | None = False  # None: "the sheep" could be either
+    names: set[str] = field(default_factory=set)
+    aliases: set[str] = field(default_factory=set)
+    abstract: bool = False  # "idea": a possible antecedent, never a drawn entity
+    surface: str = ""  # head word as written, for rewriting ("robots")
+    mention: str = ""  # the fullest noun phrase seen ("the silly teal mermaid")
+
+
+@dataclass(frozen=True)
+class MentionRec:
+    sent: int  # story-wide sentence number
+    token: int
+    role: str
+    key: tuple[str, ...]  # entity ids (several for a group)
+
+
+@dataclass
+class SceneCoref:
+    parse: Parse
+    links: dict[int, tuple[str, ...]]  # token -> entity ids (nominal heads and pronouns)
+    pronouns: dict[int, tuple[str, ...]]  # pronoun token -> entity ids; () = none (pleonastic)
+
+
+class StoryCoref:
+    """Coreference state for one story; feed scenes in order with add_scene()."""
+
+    def __init__(self, hero: str | None = None, animate_lemmas: frozenset[str] = frozenset()):
+        self.hero = hero
+        self.animate_lemmas = animate_lemmas | PEOPLE
+        self.entities: dict[str, EntityState] = {}
+        self.mentions: list[MentionRec] = []
+        self.names: dict[str, str] = {}
+        self.sentences = 0
+
+    # ---------------------------------------------------------------- entities
+
+    def _entity_for(self, p: Parse, t: Token) -> EntityState | None:
+        lemma = noun_lemma(p, t)
+        if lemma is None:
+            return None
+        if t.pos == "PROPN" and t.text in self.names:
+            return self.entities[self.names[t.text]]
+        plural = noun_number(p, t)
+        hero_head = self.hero.split()[-1] if self.hero else None
+        fresh = any(c.lemma in ("another", "other") for c in p.children(t.i))
+        if lemma == hero_head and plural is not True and not fresh:
+            return self._get_or_make(self.hero.replace(" ", "_"), self.hero, hero=True)
+        if not fresh:
+            for e in self.entities.values():
+                same = e.lemma.split()[-1] == lemma or lemma in e.aliases
+                if same and (e.plural is None or plural is None or e.plural == plural):
+                    if e.plural is None:
+                        e.plural = plural
+                    return e
+        eid = lemma.replace(" ", "_")
+        n = 2
+        while eid in self.entities:
+            eid, n = f"{lemma.replace(' ', '_')}_{n}", n + 1
+        e = self._get_or_make(eid, lemma)
+        e.plural = plural
+        if t.pos == "PROPN":
+            e.names.add(t.text)
+            self.names[t.text] = e.id
+            e.animate = True
+        return e
+
+    def _get_or_make(self, eid: str, lemma: str, hero: bool = False) -> EntityState:
+        if eid not in self.entities:
+            head = lemma.split()[-1]
+            gender = "f" if head in FEMALE else "m" if head in MALE else None
+            self.entities[eid] = EntityState(eid, lemma, hero=hero, gender=gender,
+                                             animate=hero or head in self.animate_lemmas or lemma
+                                             in self.animate_lemmas, abstract=head in ABSTRACT)
+        return self.entities[eid]
+
+    # ---------------------------------------------------------------- scenes
+
+    def add_scene(self, p: Parse) -> SceneCoref:
+        scene = SceneCoref(p, {}, {})
+        for s in p.sentences:
+            self._sentence(p, range(s.start, s.end), self.sentences, scene)
+            self.sentences += 1
+        return scene
+
+    def _sentence(self, p: Parse, span: range, sent: int, scene: SceneCoref) -> None:
+        toks = [p.tokens[i] for i in span]
+        for t in toks:  # given names first: "a mermaid called Coral"
+            if t.pos in ("NOUN", "PROPN") and t.dep not in ("compound",):
+                name = given_name(p, t)
+                if name is not None and name.text not in self.names:
+                    e = self._entity_for(p, t)
+                    if e is not None:
+                        e.names.add(name.text)
+                        self.names[name.text] = e.id
+                        e.animate = True
+        deferred = []
+        for t in toks:  # nominal mentions
+            if t.pos not in ("NOUN", "PROPN") or t.dep == "compound" and t.head != t.i and \
+                    p.tokens[t.head].pos in ("NOUN", "PROPN"):
+                continue
+            if t.pos == "PROPN" and any(t.text in e.names for e in self.entities.values()) \
+                    and p.tokens[t.head].lemma in ("name", "call"):
+                scene.links[t.i] = (self.names[t.text],)
+                continue
+            subj = copula_subject(p, t)
+            if subj is not None:  # predicate nominal: "the fruit was a mango"
+                deferred.append((t, subj))
+                continue
+            e = self._entity_for(p, t)
+            if e is None:
+                continue
+            scene.links[t.i] = (e.id,)
+            self._note_surface(p, t, e)
+            self.mentions.append(MentionRec(sent, t.i, role_of(p, t), (e.id,)))
+        self._groups(p, toks, sent, scene)
+        for t in toks:  # pronouns, in order, after every nominal of the sentence is known
+            word = t.text.lower()
+            if t.pos == "PRON" and word in PRONOUNS and t.tag in ("PRP", "PRP$"):
+                key = self._resolve(p, t, sent, scene)
+                scene.pronouns[t.i] = key
+                if key:
+                    scene.links[t.i] = key
+                    self.mentions.append(MentionRec(sent, t.i, role_of(p, t), key))
+        for t, subj in deferred:
+            key = scene.links.get(subj)
+            if key and len(key) == 1:
+                e, lemma = self.entities[key[0]], noun_lemma(p, t) or t.lemma.lower()
+                if e.lemma in ROLE_NOUNS and lemma not in ROLE_NOUNS:  # "Her friend was a snail"
+                    e.aliases.add(e.lemma)
+                    e.lemma, e.surface = lemma, t.text.lower()
+                    e.animate = e.animate or lemma in self.animate_lemmas
+                else:
+                    e.aliases.add(lemma)
+                scene.links[t.i] = key
+
+    def _note_surface(self, p: Parse, t: Token, e: EntityState) -> None:
+        if not e.surface or (e.plural and t.tag in ("NNS", "NNPS")):
+            e.surface = t.text.lower() if t.pos != "PROPN" else t.text
+        phrase = mention_phrase(p, t)
+        if len(phrase) > len(e.mention):
+            e.mention = phrase
+
+    def _groups(self, p: Parse, toks: list[Token], sent: int, scene: SceneCoref) -> None:
+        """'The mermaid and the crab' (or 'She and the bee') is a group a later 'they' can take."""
+        for t in toks:
+            conj = [c for c in p.children(t.i) if c.dep == "conj"]
+            if not conj or t.dep == "conj" or t.pos not in ("NOUN", "PROPN", "PRON"):
+                continue
+            members = [t.i] + [c.i for c in conj]
+            key = tuple(sorted({e for m in members for e in scene.links.get(m, ())}))
+            if len(key) >= 2:
+                self.mentions.append(MentionRec(sent, t.i, role_of(p, t), key))
+
+    # ---------------------------------------------------------------- pronouns
+
+    def _resolve(self, p: Parse, t: Token, sent: int, scene: SceneCoref) -> tuple[str, ...]:
+        word = t.text.lower()
+        plural, gender = PRONOUNS[word]
+        if word == "it" and pleonastic(p, t):
+            return ()
+        if word in REFLEXIVE:
+            subj = clause_subject(p, t)
+            if subj is not None and scene.links.get(subj.i):
+                return scene.links[subj.i]
+        banned = self._banned(p, t, scene)
+        scores = self._salience(p, t, sent, banned)
+        if word in POSSESSIVE or t.tag == "PRP$":
+            subj = clause_subject(p, t)
+            local = scene.links.get(subj.i) if subj is not None and subj.i < t.i else None
+            if local in scores:
+                scores[local] += LOCAL_SUBJECT
+        creature = word == "its" and p.tokens[t.head].lemma.lower() in BODY_PARTS  # "its head"
+        best, best_score = (), float("-inf")
+        for key, score in scores.items():
+            ok, adj = self._compatible(key, plural, gender, creature)
+            if ok and (score >= FORGOTTEN or self.entities[key[0]].hero) and score + adj > best_score:
+                best, best_score = key, score + adj
+        if plural:
+            group = self._fallback_group(scores, sent, banned)
+            if group is not None and group[1] > best_score:
+                best = group[0]
+        if len(best) == 1 and gender in ("m", "f") and word not in POSSESSIVE and t.tag != "PRP$":
+            e = self.entities[best[0]]
+            e.gender = e.gender or gender
+        return best
+
+    def _salience(self, p: Parse, t: Token, sent: int, banned: set[str]
+                  ) -> dict[tuple[str, ...], float]:
+        """Per candidate (entity or group): the best (100 + role weight) of each earlier
+        sentence, decayed per sentence and summed, plus the parallel-role bonus."""
+        role = role_of(p, t)
+        per_sent: dict[tuple[str, ...], dict[int, float]] = {}
+        parallel: set[tuple[str, ...]] = set()
+        for m in self.mentions:
+            if m.sent > sent or m.sent == sent and m.token >= t.i:
+                continue  # only what came before the pronoun
+            if len(m.key) == 1 and m.key[0] in banned:
+                continue
+            by_sent = per_sent.setdefault(m.key, {})
+            by_sent[m.sent] = max(by_sent.get(m.sent, 0.0), 100.0 + ROLE_WEIGHT[m.role])
+            if sent - m.sent <= 1 and _role_class(m.role) == _role_class(role) != "other":
+                parallel.add(m.key)
+        return {key: sum(w * DECAY ** (sent - s) for s, w in by_sent.items())
+                + (PARALLEL if key in parallel else 0.0) for key, by_sent in per_sent.items()}
+
+    def _compatible(self, key: tuple[str, ...], plural: bool, gender: str | None,
+                    creature: bool = False) -> tuple[bool, float]:
+        if len(key) > 1:
+            return plural, 0.0
+        e = self.entities[key[0]]
+        if e.lemma.split()[-1] in BODY_PARTS:
+            return False, 0.0
+        adj = HERO if e.hero else 0.0
+        if plural:
+            if e.plural is False:
+                return False, 0.0
+            return True, adj - (AMBIGUOUS_PLURAL if e.plural is None else 0)
+        if e.plural is True:
+            return False, 0.0
+        if gender in ("m", "f"):
+            return e.animate and e.gender in (None, gender), adj
+        if e.animate:  # "it" for an animal is possible, but not once it has been he/she
+            return e.gender in (None, "n") and not e.names, adj - (0 if creature else IT_ANIMATE)
+        return True, adj - (IT_ANIMATE if creature else 0)
+
+    def _fallback_group(self, scores, sent, banned):
+        """'They' with no plural antecedent: the two most salient characters still in mind,
+        one of them named in this or the previous sentence."""
+        recent = {m.key[0] for m in self.mentions if len(m.key) == 1 and sent - m.sent <= 1}
+        people = sorted(((s, k[0]) for k, s in scores.items() if len(k) == 1 and s >= FORGOTTEN
+                         and self.entities[k[0]].animate and not self.entities[k[0]].plural
+                         and k[0] not in banned), reverse=True)
+        if len(people) < 2 or not {people[0][1], people[1][1]} & recent:
+            return None
+        (s1, a), (s2, b) = people[:2]
+        return tuple(sorted((a, b))), (s1 + s2) / 2 - FALLBACK_GROUP
+
+    def _banned(self, p: Parse, t: Token, scene: SceneCoref) -> set[str]:
+        """Binding: an object pronoun is not its clause's subject/objects; a possessive is not
+        the noun it modifies."""
+        out: set[str] = set()
+        if t.dep == "poss" or t.tag == "PRP$":
+            out.update(scene.links.get(t.head, ()))
+            return out
+        verb = governing_verb(p, t)
+        if verb is not None and _ecm(t):
+            verb = governing_verb(p, verb)
+        elif verb is not None and t.dep in SUBJ and p.tokens[t.head].i == verb.i:
+            return out
+        if verb is None:
+            return out
+        for c in arguments(p, verb):
+            if c.i != t.i:
+                out.update(scene.links.get(c.i, ()))
+        return out
+
+
+# ---------------------------------------------------------------- parse helpers
+
+
+def _role_class(role: str) -> str:
+    return {"subj": "subj", "there": "subj", "obj": "obj"}.get(role, "other")
+
+
+OBJECTIVE = {"him", "them"}  # and "her" tagged PRP
+
+
+def _ecm(t: Token) -> bool:
+    """'saw him struggling', 'help him catch': an accusative pronoun the parser made the
+    subject of a small clause is the object of the verb above."""
+    return t.dep in SUBJ and (t.lower in OBJECTIVE or t.lower == "her" and t.tag == "PRP")
+
+
+def role_of(p: Parse, t: Token) -> str:
+    while t.dep == "conj" and t.head != t.i:
+        t = p.tokens[t.head]
+    if _ecm(t):
+        return "obj"
+    if t.dep in SUBJ:
+        return "subj"
+    if t.dep == "attr" and any(c.dep == "expl" for c in p.children(t.head)):
+        return "there"
+    if t.dep in ("dobj", "oprd"):
+        return "obj"
+    if t.dep == "dative":
+        return "dative"
+    if t.dep == "pobj":
+        return "obl"
+    if t.dep == "poss":
+        return "poss"
+    return "other"
+
+
+def noun_lemma(p: Parse, t: Token) -> str | None:
+    """The entity lemma of a nominal head, or None for times, abstractions and part nouns."""
+    lemma = t.lemma.lower() if t.pos != "PROPN" else t.text
+    if t.pos == "PROPN":
+        return lemma if t.text[:1].isupper() else None
+    if lemma in ROLE_NOUNS:  # "a crab friend named Pinch" -> crab
+        comp = [c for c in p.children(t.i) if c.dep == "compound" and c.i < t.i]
+        if comp:
+            lemma = comp[-1].lemma.lower()
+    if lemma in TIME_NOUNS or lemma in NOT_MENTIONS or lemma in PART_NOUNS or not lemma.isalpha():
+        return None
+    if lemma in QUANTITY and any(c.dep == "prep" and c.lemma == "of" for c in p.children(t.i)):
+        return None  # "a school of fish": the fish are the mention
+    return lemma
+
+
+def pleonastic(p: Parse, t: Token) -> bool:
+    """'It was a sunny morning', 'it began to rain', 'It was hard to see'."""
+    if t.dep == "expl":
+        return True
+    if t.dep not in SUBJ:
+        return False
+    head = p.tokens[t.head]
+    kids = p.children(head.i)
+    if head.lemma in WEATHER_VERBS:
+        return True
+    if any(c.dep == "xcomp" and c.lemma in WEATHER_VERBS for c in kids):
+        return True
+    if head.lemma == "be":
+        if any(c.dep == "attr" and c.lemma.lower() in TIME_NOUNS for c in kids):
+            return True
+        if any(c.dep == "acomp" and c.lemma.lower() in WEATHER_ADJ for c in kids):
+            return not any(c.dep == "prep" for c in kids)
+        if any(c.dep == "acomp" and c.lemma.lower() in EXTRAPOSE_ADJ for c in kids) and \
+                any(c.dep in ("xcomp", "ccomp") for c in kids):
+            return True
+    return False

@@ -1,0 +1,79 @@
+"""Rule-based coreference: agreement, salience, binding, names, groups, rewriting."""
+import pytest
+
+from storygen.errors import RecordError
+from storygen.nlp.evaluate import _coref_match, strip_annotations
+from storygen.nlp.parse import parse_text
+from storygen.nlp.relations import ParsedNLP
+from storygen.records import Prompt
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return ParsedNLP()
+
+
+def resolve(nlp, hero, *scenes):
+    """{scene: [(pronoun, 'lemma+lemma' or '-')]} and the rewritten scenes."""
+    prompt = Prompt(theme="forest", hero=hero, color="red", adjective="brave")
+    graphs = nlp.build_graphs(scenes, prompt)
+    coref = nlp.new_context(prompt)
+    out = []
+    for text in scenes:
+        scene = coref.add_scene(parse_text(text))
+        out.append([(scene.parse.tokens[i].text,
+                     "+".join(coref.entities[e].lemma for e in key) or "-")
+                    for i, key in sorted(scene.pronouns.items())])
+    return out, [g.resolved_text for g in graphs]
+
+
+def test_previous_subject_beats_the_hero_for_a_new_character(nlp):
+    links, text = resolve(nlp, "fox", "A brave red fox lived in a den.",
+                          "One day a wolf came to the den. He was hungry, so he sniffed the air.")
+    assert links[1] == [("He", "wolf"), ("he", "wolf")]
+    assert text[1].endswith("The wolf was hungry, so the wolf sniffed the air.")
+
+
+def test_binding_and_possessives(nlp):
+    links, text = resolve(nlp, "rabbit", "The rabbit met a hen. She gave her a carrot from her basket.")
+    assert links[0] == [("She", "rabbit"), ("her", "hen"), ("her", "rabbit")]
+    assert text[0] == ("The rabbit met a hen. The rabbit gave the hen a carrot from the rabbit's "
+                       "basket.")
+
+
+def test_plural_they_takes_a_coordinated_group_or_a_plural(nlp):
+    links, text = resolve(nlp, "bear", "The bear and the owl sat by the fire. They sang a song.",
+                          "Three mice ran past. They were late.")
+    assert links == [[("They", "bear+owl")], [("They", "mouse")]]
+    assert text[0].endswith("The bear and the owl sang a song.")
+    assert text[1] == "Three mice ran past. The mice were late."
+
+
+def test_names_and_pleonastic_it(nlp):
+    links, text = resolve(nlp, "deer", "A kind deer called Fern lived in the wood.",
+                          "It was raining. Fern found a mushroom and ate it. She smiled.")
+    assert links[1] == [("It", "-"), ("it", "mushroom"), ("She", "deer")]
+    assert text[1] == "It was raining. Fern found a mushroom and ate the mushroom. The deer smiled."
+
+
+def test_only_drawable_entities_are_rewritten(nlp):
+    # "idea" is no library object: the pronoun is resolved but the text keeps it
+    links, text = resolve(nlp, "squirrel", "The squirrel had an idea. It was a good plan.")
+    assert links[0] == [("It", "idea")]
+    assert text[0] == "The squirrel had an idea. It was a good plan."
+
+
+def test_strip_annotations_and_checks():
+    clean, found = strip_annotations("She[mermaid] hid her[mermaid|possessive] shell.", "x")
+    assert clean == "She hid her shell."
+    assert found == [(0, "She", "mermaid", ""), (8, "her", "mermaid", "possessive")]
+    with pytest.raises(RecordError, match="pronoun 'it' at 8 is not annotated"):
+        strip_annotations("She[mermaid] saw it.", "x")
+
+
+def test_group_match_needs_every_member(nlp):
+    coref = nlp.new_context(Prompt(theme="forest", hero="bear", color="red", adjective="brave"))
+    coref.add_scene(parse_text("The bear and the owl sat down."))
+    assert _coref_match(coref, ("bear", "owl"), ("bear", "owl"))
+    assert not _coref_match(coref, ("bear",), ("bear", "owl"))
+    assert _coref_match(coref, (), ()) and not _coref_match(coref, ("owl",), ())

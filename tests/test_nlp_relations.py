@@ -1,0 +1,132 @@
+"""Scene graphs from the parsed pipeline: entities, relations, actions, cues, story context."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from storygen.errors import BackendError
+from storygen.nlp import NLP_BACKENDS
+from storygen.nlp.cli import evaluate_nlp
+from storygen.nlp.evaluate import evaluate_nlp as evaluate
+from storygen.nlp.relations import ParsedNLP, build_graphs
+from storygen.records import Action, Prompt, Relation, SceneGraph
+from tests.samples import STORY
+
+PROMPT = Prompt(theme="underwater", hero="mermaid", color="teal", adjective="silly")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return ParsedNLP()
+
+
+def rels(graph):
+    lemma = {e.id: e.lemma for e in graph.entities}
+    return [(lemma[r.subject], ("not " if r.negated else "") + r.predicate, lemma[r.object])
+            for r in graph.relations]
+
+
+def test_hero_phrase_entity_and_relation(nlp):
+    g = nlp.build_graph("The silly teal mermaid hid under the old boat.", 1, PROMPT)
+    hero, boat = g.entities
+    assert (hero.id, hero.hero, hero.object_id, hero.mention) == (
+        "mermaid", True, "mermaid", "The silly teal mermaid")
+    assert hero.attributes == ("silly", "teal") and boat.attributes == ()
+    assert (boat.lemma, boat.object_id, boat.count) == ("boat", "boat", 1)
+    assert g.relations == (Relation(subject="mermaid", predicate="below", object="boat"),)
+    assert g.actions == (Action(subject="mermaid", verb="hide"),)
+    assert g.backend == "spacy" and g.theme == "underwater"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The shell was not under the rock.", [("shell", "not below", "rock")]),
+    ("The kitten hid behind the chair, not under the table.",
+     [("kitten", "behind", "chair"), ("kitten", "not below", "table")]),
+    ("She put the comb on the shelf above the bed.", [("comb", "on", "shelf"), ("shelf", "above", "bed")]),
+    ("The pearl was hidden under a stone by the crab.", [("pearl", "below", "stone")]),
+    ("The dolphin balanced a ball on her nose.", [("ball", "on", "dolphin")]),
+    ("The crab sat between the rock and the boat.", [("crab", "between", "rock"), ("crab", "between", "boat")]),
+    ("The turtle waited in front of the ship, to the left of the anchor.",
+     [("turtle", "in_front_of", "ship"), ("turtle", "left_of", "anchor")]),
+    ("The octopus looked under the rock and swam to the cave.", []),
+])
+def test_relation_patterns(nlp, text, expected):
+    assert rels(nlp.build_graph(text, 1, PROMPT)) == expected
+
+
+def test_counts_actions_and_cues(nlp):
+    g = nlp.build_graph("At night three small fish chased the shark into the cave.", 1, PROMPT)
+    fish = next(e for e in g.entities if e.lemma == "fish")
+    assert (fish.count, fish.attributes) == (3, ("small",))
+    assert Action(subject="fish", verb="chase", object="shark") in g.actions
+    assert g.cues == ("night", "cave")
+
+
+def test_story_graphs_carry_coreference(nlp):
+    graphs = build_graphs(STORY)
+    assert [g.index for g in graphs] == [1, 2, 3, 4, 5]
+    assert graphs[1].resolved_text.startswith("One day the mermaid's shell was gone.")
+    assert "The mermaid and the crab had a party." in graphs[4].resolved_text
+    assert rels(graphs[1]) == [("shell", "not below", "rock")]
+    assert {e.id for e in graphs[3].entities} == {"crab", "mermaid", "reef"}
+    again = build_graphs(STORY)
+    assert [json.dumps(g.to_dict(), sort_keys=True) for g in graphs] == \
+           [json.dumps(g.to_dict(), sort_keys=True) for g in again]
+    assert SceneGraph.from_dict(graphs[0].to_dict()) == graphs[0]
+
+
+def test_registered_as_nlp_backends():
+    assert {"basic", "spacy", "stanza"} <= set(NLP_BACKENDS.names())
+    backend = NLP_BACKENDS.create("spacy")
+    g = backend.build_graph("The crab sat on the rock.", 3, PROMPT)
+    assert rels(g) == [("crab", "on", "rock")] and g.index == 3
+
+
+def test_build_graphs_with_other_backends(tmp_path, monkeypatch):
+    basic = build_graphs(STORY, backend="basic")
+    assert [g.backend for g in basic] == ["basic"] * 5
+    monkeypatch.setenv("STANZA_RESOURCES_DIR", str(tmp_path))
+    with pytest.raises(BackendError, match="No English stanza models"):
+        build_graphs(STORY, backend="stanza")
+
+
+GOLD_COREF = ('{"id": "x1", "prompt": ["forest", "fox", "red", "shy"], "phenomena": ["hero"], '
+              '"scenes": ["A shy red fox lived in a den. She[fox] slept there.", '
+              '"It[-] was raining. Her[fox] den was dry."]}\n')
+GOLD_REL = ('{"id": "y1", "text": "The fox sat under the tree.", "triples": [["fox", "below", "tree"]], '
+            '"phenomena": ["verb_pp"]}\n'
+            '{"id": "y2", "split": "test", "text": "The owl was not on the log.", '
+            '"triples": [["owl", "on", "log"]], "phenomena": ["negation"]}\n')
+
+
+def test_evaluate_on_a_tiny_gold_set(tmp_path):
+    (tmp_path / "coref.jsonl").write_text(GOLD_COREF)
+    (tmp_path / "relations.jsonl").write_text(GOLD_REL)
+    result = evaluate("spacy", tmp_path)
+    assert result["coref"]["n"] == 3 and result["coref"]["accuracy"] == 1.0
+    assert set(result["coref"]["by_phenomenon"]) == {
+        "all", "hero", "pleonastic_it", "possessive", "split=dev", "cross_scene"}
+    rel = result["relations"]
+    assert (rel["tp"], rel["fp"], rel["fn"]) == (1, 1, 1)  # y2 gold lacks the negation
+    assert rel["precision"] == 0.5 and rel["by_phenomenon"]["split=test"]["f1"] == 0.0
+    assert rel["errors"] == [{"id": "y2", "text": "The owl was not on the log.",
+                              "missing": ["owl on log"], "extra": ["owl not on log"]}]
+    out = CliRunner().invoke(evaluate_nlp, ["--gold", str(tmp_path), "--json"])
+    assert out.exit_code == 0 and json.loads(out.output)["relations"]["tp"] == 1
+    table = CliRunner().invoke(evaluate_nlp, ["--gold", str(tmp_path), "--errors"])
+    assert "Pronoun resolution (spacy): 100.0% of 3" in table.output
+    assert "y2 The owl was not on the log." in table.output
+
+
+def test_evaluate_reports_a_missing_gold_file(tmp_path):
+    from storygen.errors import RecordError
+
+    with pytest.raises(RecordError, match="coref.jsonl does not exist"):
+        evaluate("spacy", tmp_path)
+
+
+@pytest.mark.slow
+def test_gold_sets_meet_the_targets():
+    result = evaluate("spacy")
+    assert result["coref"]["n"] >= 150 and result["coref"]["accuracy"] >= 0.90
+    assert result["relations"]["items"] >= 150 and result["relations"]["f1"] >= 0.90
