@@ -108,7 +108,7 @@ OBJECTS = [
     O("lobster", "lobster", "lobster", "animal", "small", "none", "ground", UW, "bob"),
     O("shell", "spiral-shell", "shell, seashell, conch", "prop", "tiny", "none", "ground", UW, "none", False),
     O("coral", "coral", "coral", "plant", "medium", "none", "ground", UW, "sway", False),
-    O("boat", "sailboat", "boat, sailboat, ship, shipwreck", "vehicle", "large", "none", "surface", (UW, FA), "bob", False),
+    O("boat", "sailboat", "boat, sailboat, ship", "vehicle", "large", "none", "surface", (UW, FA), "bob", False),
     O("anchor", "anchor", "anchor", "prop", "small", "none", "ground", UW, "none", False),
     O("treasure_chest", "treasure-chest", "treasure chest, treasure, chest", "prop", "medium", "none", "ground", (UW, CA), "none", False),
     O("bubbles", "bubbles", "bubble", "prop", "small", "none", "water", UW, "bob", False),

@@ -44,8 +44,8 @@ class Backends(Record):
     planner: str = "template"
     writer: str = "template"
     ranker: str = "heuristic"
-    nlp: str = "basic"
-    scene: str = "basic"
+    nlp: str = "spacy"
+    scene: str = "solver"
     narration: str = "piper"
     music: str = "basic"
     sfx: str = "basic"
@@ -79,9 +79,12 @@ def settings(path: str | None = None) -> Settings:
 
 def config_schemas() -> dict[str, type[Record]]:
     """Every shipped file in configs/ and the dataclass that validates it (tested together)."""
+    from .coherence.train import TrainRankerConfig
+    from .corpus.stories import CorpusConfig
     from .lm.baseline import Baselines
     from .options import Options
-    from .safety import BlockList
+    from .safety import BlockList, SafetyConfig
 
     return {"default.yaml": Settings, "options.yaml": Options, "baselines.yaml": Baselines,
-            "blocklist.yaml": BlockList}
+            "blocklist.yaml": BlockList, "safety.yaml": SafetyConfig, "corpus.yaml": CorpusConfig,
+            "train_ranker.yaml": TrainRankerConfig}

@@ -1,9 +1,11 @@
 """Algorithmic animation: a looping GIF from one SceneLayout.
 
-Each object moves by its manifest animation kind (bob, sway, flap, swim, twinkle, hop) with the
-amplitude/phase the layout gave it; motions are whole cycles over the loop, so the last frame
-flows into the first. The background is drawn once (render.background is cached); each frame
-re-composites the small sprites. Frames share one palette (no flicker, smaller file).
+Each object moves by its manifest animation kind (swim, flap, sway, bob, hop, twinkle, see
+`pose`) with the parameters the layout gave it (amplitude, phase, cycles, tail, lift, squash);
+motions are whole cycles over the loop, so the last frame flows into the first (12 frames x
+200 ms = a 2.4 s loop by default). The static scene (background, shadows, glow) is drawn once;
+each frame re-composites the small sprites and the weather. Frames share one palette (no
+flicker, smaller file).
 """
 from __future__ import annotations
 
@@ -14,43 +16,55 @@ from functools import partial
 from PIL import Image
 
 from ..records import PlacedObject, SceneLayout
-from .render import compose
+from .render import compose, scene_base
 
-FLAP_CYCLES = 2  # wings beat twice per loop
-HOP_CYCLES = 1  # |sin| has half the period: two hops per loop
+DEFAULT_CYCLES = {"flap": 2.0}  # layouts that give no `cycles` (the basic backend)
 
 
 def pose(img: Image.Image, obj: PlacedObject, t: float) -> tuple[Image.Image, int, int]:
-    """The object's sprite and top-left position at loop time t (0..1)."""
+    """The object's sprite and top-left position at loop time t (0..1).
+
+    swim: glides side to side with a small dip, the tail flicking (a quick horizontal squash);
+    flap: wings beat (vertical squash) while the body lifts a little; sway: rotates about the
+    base like a plant in a current; bob: floats up and down; hop: jumps, squashing on landing;
+    twinkle: pulses in size. Every motion makes whole cycles per loop (seamless GIF)."""
     kind = obj.animation
-    amp = float(obj.animation_params.get("amplitude", 0.0))
-    phase = float(obj.animation_params.get("phase", 0.0))
+    p = obj.animation_params
+    amp = float(p.get("amplitude", 0.0))
+    cycles = float(p.get("cycles", DEFAULT_CYCLES.get(kind, 1.0)))
     x, y = int(obj.box.x), int(obj.box.y)
-    a = 2 * math.pi * (t + phase)
+    a = 2 * math.pi * (t + float(p.get("phase", 0.0)))
     if kind == "bob":
-        return img, x, y + round(-amp * math.sin(a))
+        return img, x, y + round(-amp * math.sin(a * cycles))
     if kind == "hop":
-        lift = amp * abs(math.sin(a * HOP_CYCLES))
-        return img, x, y - round(lift)
+        k = abs(math.sin(a * cycles / 2))  # |sin| of half the rate: `cycles` hops per loop
+        squash = float(p.get("squash", 0.0)) * max(0.0, 1 - 4 * k)  # flattened as it lands
+        img, x, y = _squash(img, 1 + squash / 2, 1 - squash, x, y, anchor="bottom")
+        return img, x, y - round(amp * k)
     if kind == "swim":
-        return img, x + round(amp * math.sin(a)), y + round(0.3 * amp * math.sin(2 * a))
+        flick = float(p.get("tail", 0.0)) * abs(math.sin(3 * a))
+        img, x, y = _squash(img, 1 - flick, 1.0, x, y)
+        return img, x + round(amp * math.sin(a * cycles)), y + round(0.3 * amp * math.sin(2 * a))
     if kind == "sway":
-        return _rotate_about_base(img, amp * math.sin(a), x, y)
+        return _rotate_about_base(img, amp * math.sin(a * cycles), x, y)
     if kind == "flap":
-        return _squash(img, 1.0 - amp * abs(math.sin(a * FLAP_CYCLES)), 1.0, x, y)
+        beat = abs(math.sin(a * cycles))
+        img, x, y = _squash(img, 1.0, 1.0 - amp * beat, x, y)
+        return img, x, y - round(float(p.get("lift", 0.0)) * obj.box.h * beat)
     if kind == "twinkle":
-        k = 1.0 + amp * math.sin(a)
+        k = 1.0 + amp * math.sin(a * cycles)
         return _squash(img, k, k, x, y)
     return img, x, y
 
 
-def _squash(img: Image.Image, sx: float, sy: float, x: int, y: int):
-    """Scale about the sprite's centre."""
+def _squash(img: Image.Image, sx: float, sy: float, x: int, y: int, anchor: str = "centre"):
+    """Scale about the sprite's centre (or its bottom centre: feet stay on the ground)."""
     w, h = max(1, round(img.width * sx)), max(1, round(img.height * sy))
     if (w, h) == img.size:
         return img, x, y
     out = img.resize((w, h), Image.Resampling.BILINEAR)
-    return out, x + (img.width - w) // 2, y + (img.height - h) // 2
+    dy = img.height - h if anchor == "bottom" else (img.height - h) // 2
+    return out, x + (img.width - w) // 2, y + dy
 
 
 def _rotate_about_base(img: Image.Image, degrees: float, x: int, y: int):
@@ -66,8 +80,10 @@ def _rotate_about_base(img: Image.Image, degrees: float, x: int, y: int):
 
 
 def render_frames(layout: SceneLayout, count: int = 12) -> list[Image.Image]:
-    """The loop's RGB frames, frame k at t = k / count."""
-    return [compose(layout, partial(_pose_at, t=k / count), t=k / count) for k in range(count)]
+    """The loop's RGB frames, frame k at t = k / count (the static scene is drawn once)."""
+    base = scene_base(layout)
+    return [compose(layout, partial(_pose_at, t=k / count), t=k / count, base=base)
+            for k in range(count)]
 
 
 def _pose_at(img: Image.Image, obj: PlacedObject, t: float):

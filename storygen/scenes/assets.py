@@ -127,6 +127,11 @@ class Library:
     def svg_path(self, object_id: str) -> Path:
         return self.root / "svg" / f"{self.get(object_id).id}.svg"
 
+    def content(self, object_id: str) -> tuple[float, float, float]:
+        """Where the drawing sits inside its square box, as fractions: (side inset, top, bottom).
+        The side inset is the smaller of left/right, so it holds for a mirrored sprite too."""
+        return content_fraction(str(self.svg_path(object_id)))
+
     def raster(self, object_id: str, width: int, height: int) -> Image.Image:
         """RGBA image of the object at exactly width x height. Shared and cached: do not modify."""
         return rasterize(str(self.svg_path(object_id)), int(width), int(height))
@@ -147,6 +152,17 @@ def rasterize(svg_path: str, width: int, height: int) -> Image.Image:
         canvas.paste(img, ((width - img.width) // 2, (height - img.height) // 2))
         img = canvas
     return img
+
+
+@lru_cache(maxsize=512)
+def content_fraction(svg_path: str, size: int = 64) -> tuple[float, float, float]:
+    """(side inset, top, bottom) of the visible pixels (alpha > 12%) in a size x size raster."""
+    alpha = rasterize(svg_path, size, size).getchannel("A").point(lambda a: 255 if a > 32 else 0)
+    box = alpha.getbbox()
+    if box is None:
+        return 0.0, 0.0, 1.0
+    left, top, right, bottom = box
+    return min(left, size - right) / size, top / size, bottom / size
 
 
 def validate(manifest: ObjectLibrary, root: Path, where: str) -> None:

@@ -1,6 +1,7 @@
-"""The `basic` scene layout: a rule-based BASELINE (issue 8 replaces it with a learned layout model).
+"""The `basic` scene layout: the rule-based BASELINE that the `solver` backend (layout_model.py)
+improves on; kept for comparison (`storygen evaluate-layout --backend basic`).
 
-Rules, in order: background from the theme (+ night cue); the hero large near the centre; every
+Rules, in order: background from the theme and cues (bglib.choose_background, shared); the hero large near the centre; every
 other drawable entity sized by its size class and placed in its placement zone (sky on top,
 ground at the bottom, water anywhere under the sea), next to an already placed entity when a
 relation links them (above/below/on/in/near/behind/in front of), otherwise at the least crowded
@@ -11,9 +12,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ..records import Background, Box, Entity, PlacedObject, Prompt, SceneGraph, SceneLayout
+from ..records import Box, Entity, PlacedObject, Prompt, SceneGraph, SceneLayout
 from ..registry import Registry
 from .assets import Library, LibraryObject, load_library
+from .bglib import choose_background
+from .select import drawn_names
 
 BACKEND = "basic"
 SCENE_BACKENDS: Registry = Registry("scene")
@@ -27,7 +30,6 @@ MIN_SIZE = 0.06
 MAX_OBJECTS = 10  # hero included; more than this is clutter at 1024x768
 MAX_COPIES = 4
 CANDIDATES = 48
-NIGHT_CUES = ("night", "dark")
 # Relation as seen from the entity being placed, when the relation names it as the object.
 INVERSE = {"above": "below", "below": "above", "on": "under", "in": "contains", "near": "near",
            "behind": "in_front_of", "in_front_of": "behind"}
@@ -50,7 +52,6 @@ def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: in
     lib = library or load_library()
     rng = random.Random(seed)
     theme = graph.theme or prompt.theme
-    variant = "night" if any(c in NIGHT_CUES for c in graph.cues) else "day"
     placed: list[_Placed] = []
     for entity, anchor in _placement_order(graph, lib):
         obj = lib.get(entity.object_id)
@@ -62,8 +63,9 @@ def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: in
             placed.append(_place(entity, obj, rel, placed, theme, width, height, rng))
     objects = _finish(placed, accent_hex, width, rng)
     return SceneLayout(index=graph.index, width=width, height=height,
-                       background=Background(id=f"{theme}-{variant}", theme=theme,
-                                             variant=variant, cues=graph.cues),
+                       background=choose_background(theme, graph.cues,
+                                                    graph.resolved_text or graph.text,
+                                                    drawn=drawn_names(graph, lib)),
                        objects=objects, accent=accent_hex, seed=seed, backend=BACKEND)
 
 
@@ -293,3 +295,6 @@ def _finish(placed: list[_Placed], accent_hex: str, W: int, rng: random.Random):
 @SCENE_BACKENDS.register(BACKEND)
 def _basic(**_):
     return compose_layout
+
+
+from . import layout_model  # noqa: E402,F401  (registers the "solver" backend beside "basic")

@@ -1,8 +1,10 @@
-"""Render a SceneLayout to pixels: procedural themed background, objects in z order, the hero
-recoloured (hue shift) in the chosen colour, and small accents of that colour in the scene.
+"""Render a SceneLayout to pixels: the procedural background variant, objects in z order with
+soft shadows, the hero recoloured (hue shift of its fill) in the chosen colour standing in a glow
+of it, accents of that colour in the scenery and the frame, and the weather overlays.
 
 Everything is a pure function of the layout (its seed drives the scenery), so the PNG bytes are
-reproducible. Backgrounds live in backgrounds.py; animate.py reuses `compose` with a per-frame pose.
+reproducible. The static part (background, shadows, glow) is drawn once per layout; animate.py
+reuses it for every frame and only re-pastes the posed sprites and the moving weather.
 """
 from __future__ import annotations
 
@@ -19,12 +21,12 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from ..errors import StorygenError
 from ..records import PlacedObject, SceneLayout
 from .assets import LibraryObject, load_library
-from .backgrounds import PAINTERS, background, hex_rgb
-from .layout import HORIZON
+from .backgrounds import background
+from .bglib import load_backgrounds, scene_light, scene_weather
+from .paint import hex_rgb
 
 Pose = Callable[[Image.Image, PlacedObject], tuple[Image.Image, int, int]]
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
-OVERCAST = {"rain", "storm", "snow", "fog"}
 
 
 # ------------------------------------------------------------------ recolouring
@@ -82,6 +84,7 @@ def _dominant_band(hues: np.ndarray, weights: np.ndarray) -> tuple[float, float]
 
 # ------------------------------------------------------------------ objects and composition
 
+SCENERY_OBJECTS = ("sun", "moon", "castle")  # the background leaves these out when drawn
 NIGHT_DIM = (0.72, 0.78, 0.95)  # side objects take on the night light; the hero stays vivid
 
 
@@ -124,19 +127,19 @@ def paste(base: Image.Image, img: Image.Image, x: int, y: int) -> None:
     base.alpha_composite(img, (x0, y0))
 
 
-def weather(base: Image.Image, cues, seed: int, t: float = 0.0) -> None:
-    """Rain streaks / snow flakes from the graph's cues; `t` (0..1) moves them for animation
-    (one whole frame height per loop, so the last frame flows into the first)."""
+def weather(base: Image.Image, kinds, seed: int, t: float = 0.0) -> None:
+    """Rain streaks / snow flakes; `t` (0..1) moves them for animation (one whole frame height
+    per loop, so the last frame flows into the first)."""
     W, H = base.size
     k = W / 1024
     rng = random.Random(f"{seed}:weather")
     draw = ImageDraw.Draw(base, "RGBA")
-    if "rain" in cues or "storm" in cues:
-        for _ in range(150):
+    if "rain" in kinds or "storm" in kinds:
+        for _ in range(220 if "storm" in kinds else 150):
             x, y = rng.uniform(0, W), (rng.uniform(0, H) + t * H) % H
             draw.line([(x, y), (x - 6 * k, y + 22 * k)], fill=(220, 235, 255, 150),
                       width=max(1, round(2 * k)))
-    if "snow" in cues:
+    if "snow" in kinds:
         for _ in range(120):
             x = rng.uniform(0, W) + 8 * k * math.sin(2 * math.pi * (t + rng.random()))
             y, r = (rng.uniform(0, H) + t * H) % H, rng.uniform(2, 5) * k
@@ -157,11 +160,11 @@ def _frame(base: Image.Image, accent) -> None:
 def check_layout(layout: SceneLayout) -> None:
     """Refuse a (hand-edited) layout.json that cannot be drawn, saying what to fix."""
     where = f"layout of scene {layout.index}"
-    if layout.background.theme not in PAINTERS:
+    bgs = load_backgrounds()
+    if layout.background.theme not in bgs.themes:
         raise StorygenError(f"{where}: unknown theme {layout.background.theme!r}; "
-                            f"choose one of: {', '.join(PAINTERS)}")
-    if layout.background.variant not in ("day", "night"):
-        raise StorygenError(f"{where}: background variant must be day or night")
+                            f"choose one of: {', '.join(bgs.themes)}")
+    bgs.variant(layout.background.theme, layout.background.variant)
     if not 16 <= layout.width <= 4096 or not 16 <= layout.height <= 4096:
         raise StorygenError(f"{where}: size {layout.width}x{layout.height} is out of 16..4096")
     for colour in (layout.accent, *(o.tint for o in layout.objects if o.tint)):
@@ -174,37 +177,80 @@ def check_layout(layout: SceneLayout) -> None:
             raise StorygenError(f"{where}: object {o.entity!r} has an empty box; fix its w and h")
 
 
-def compose(layout: SceneLayout, pose: Optional[Pose] = None, t: float = 0.0) -> Image.Image:
-    """The scene as an RGB image; `pose` (from animate.py) moves each object for one frame."""
+def scene_base(layout: SceneLayout) -> Image.Image:
+    """The static part of the scene as RGBA: background, shadows, the hero's glow."""
     check_layout(layout)
     W, H = layout.width, layout.height
-    # no second sun/moon beside a drawn one, and no sunshine in rain or snow
-    skip = {o.object_id for o in layout.objects if o.object_id in ("sun", "moon")}
-    if OVERCAST & set(layout.background.cues):
-        skip.add("sun")
+    spec = load_backgrounds().variant(layout.background.theme, layout.background.variant)
+    cues = tuple(layout.background.cues)
+    # scenery the objects replace: no second sun, moon or castle beside a drawn one
+    skip = frozenset(o.object_id for o in layout.objects if o.object_id in SCENERY_OBJECTS)
     bg = background(layout.background.theme, layout.background.variant, W, H, layout.seed,
-                     layout.accent, frozenset(skip))
+                    layout.accent, skip, cues)
     base = bg.convert("RGBA")
-    night = layout.background.variant == "night"
     accent = hex_rgb(layout.accent)
     for obj in sorted(layout.objects, key=lambda o: o.z):
         b = obj.box
-        img = sprite(obj.object_id, int(b.w), int(b.h), obj.flip, obj.tint, night)
+        grounded = b.y + b.h > spec.horizon * H
+        if obj.tint and grounded:  # the hero stands in a soft glow of the chosen colour ...
+            _soft_ellipse(base, b.x + b.w / 2, b.y + b.h * 0.93, b.w * 0.36, b.h * 0.06, (*accent, 150))
+        elif obj.tint:  # ... or, up in the air or the water, glows with it from behind
+            _soft_ellipse(base, b.x + b.w / 2, b.y + b.h / 2, b.w * 0.42, b.h * 0.42, (*accent, 60))
+        elif grounded:
+            _soft_ellipse(base, b.x + b.w / 2, b.y + b.h * 0.93, b.w * 0.3, b.h * 0.04, (0, 0, 0, 60))
+    return base
+
+
+def is_night(layout: SceneLayout) -> bool:
+    spec = load_backgrounds().variant(layout.background.theme, layout.background.variant)
+    return scene_light(spec, layout.background.cues) == "night"
+
+
+def compose(layout: SceneLayout, pose: Optional[Pose] = None, t: float = 0.0,
+            base: Optional[Image.Image] = None) -> Image.Image:
+    """The scene as an RGB image; `pose` (from animate.py) moves each object for one frame;
+    `base` is scene_base(layout) when the caller already has it (animation frames)."""
+    img = (base if base is not None else scene_base(layout)).copy()
+    night = is_night(layout)
+    for obj in sorted(layout.objects, key=lambda o: o.z):
+        b = obj.box
+        spr = sprite(obj.object_id, int(b.w), int(b.h), obj.flip, obj.tint, night)
         x, y = int(b.x), int(b.y)
         if pose is not None:
-            img, x, y = pose(img, obj)
-        if obj.tint:  # the hero stands in a soft glow of the chosen colour
-            _soft_ellipse(base, b.x + b.w / 2, b.y + b.h * 0.93, b.w * 0.36, b.h * 0.06, (*accent, 150))
-        elif b.y + b.h > HORIZON * H:
-            _soft_ellipse(base, b.x + b.w / 2, b.y + b.h * 0.93, b.w * 0.3, b.h * 0.04, (0, 0, 0, 60))
-        paste(base, img, x, y)
-    weather(base, layout.background.cues, layout.seed, t)
-    _frame(base, accent)
-    return base.convert("RGB")
+            spr, x, y = pose(spr, obj)
+        paste(img, spr, x, y)
+    spec = load_backgrounds().variant(layout.background.theme, layout.background.variant)
+    weather(img, scene_weather(spec, layout.background.cues), layout.seed, t)
+    _frame(img, hex_rgb(layout.accent))
+    return img.convert("RGB")
+
+
+def _png(img: Image.Image, level: int = 6) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=level)
+    return buf.getvalue()
 
 
 def render_png(layout: SceneLayout) -> bytes:
     """The still picture as PNG bytes (same layout -> same bytes)."""
-    buf = io.BytesIO()
-    compose(layout).save(buf, format="PNG", compress_level=6)
-    return buf.getvalue()
+    return _png(compose(layout))
+
+
+def render_layers(layout: SceneLayout) -> dict[str, bytes]:
+    """Separate PNGs for a viewer that animates objects itself (CSS): `background.png` (scenery,
+    shadows, glow and the accent frame; no objects, no weather) and one `obj-ZZ-<object>.png`
+    per placed object (ZZ = its z; already flipped, recoloured and night-dimmed), each exactly
+    its layout box in size, to be placed at box.x, box.y in z order."""
+    base = scene_base(layout)
+    _frame(base, hex_rgb(layout.accent))
+    out = {"background.png": _png(base.convert("RGB"), 1)}
+    night = is_night(layout)
+    for obj in sorted(layout.objects, key=lambda o: o.z):
+        b = obj.box
+        spr = sprite(obj.object_id, int(b.w), int(b.h), obj.flip, obj.tint, night)
+        out[layer_name(obj)] = _png(spr, 1)
+    return out
+
+
+def layer_name(obj: PlacedObject) -> str:
+    return f"obj-{obj.z:02d}-{obj.object_id}.png"

@@ -1,4 +1,5 @@
-"""The `scene` stage: story.json -> scenes/NN/graph.json, layout.json, scene.png (+ scene.gif).
+"""The `scene` stage: story.json -> scenes/NN/graph.json, layout.json, scene.png (+ scene.gif),
+and layers/ (background.png + one PNG per object, for a viewer that animates them with CSS).
 
 Each step reads the previous step's file, so `only="layout"` re-lays out from an existing
 graph.json and `only="render"` re-renders an existing layout.json (e.g. after hand-editing it).
@@ -12,12 +13,12 @@ from typing import Iterable, Optional
 from ..config import Settings
 from ..errors import OptionError, StorygenError
 from ..io import read_record, write_bytes, write_record
-from ..nlp import build_graph
+from ..nlp import build_graphs
 from ..options import load_options
 from ..records import SceneGraph, SceneLayout, Story
 from .animate import render_gif
 from .layout import SCENE_BACKENDS
-from .render import render_png
+from .render import render_layers, render_png
 
 STEPS = ("graph", "layout", "render")
 
@@ -43,11 +44,14 @@ def run_scenes(story: Story, book_dir: Path, settings: Settings, only: Optional[
     accent = _accent(story)
     layout_fn = SCENE_BACKENDS.create(settings.backends.scene)
     written: list[Path] = []
+    # Graphs are built for the whole story at once: coreference needs the earlier scenes.
+    graphs = (build_graphs(story.scenes, story.prompt, settings.backends.nlp)
+              if only in (None, "graph") else None)
     for n in numbers:
         folder = scene_dir(book_dir, n)
         graph_path, layout_path = folder / "graph.json", folder / "layout.json"
         if only in (None, "graph"):
-            graph = build_graph(story.scenes[n - 1], n, story.prompt, settings.backends.nlp)
+            graph = graphs[n - 1]
             written.append(write_record(graph_path, graph))
         if only in (None, "layout"):
             graph = read_record(graph_path, SceneGraph) if only == "layout" else graph
@@ -57,11 +61,22 @@ def run_scenes(story: Story, book_dir: Path, settings: Settings, only: Optional[
         if only in (None, "render"):
             layout = read_record(layout_path, SceneLayout) if only == "render" else layout
             written.append(write_bytes(folder / "scene.png", render_png(layout)))
+            written += _write_layers(folder / "layers", layout)
             if settings.animate:
                 gif = render_gif(layout, frames=settings.image.gif_frames,
                                  frame_ms=settings.image.gif_frame_ms)
                 written.append(write_bytes(folder / "scene.gif", gif))
     return written
+
+
+def _write_layers(folder: Path, layout: SceneLayout) -> list[Path]:
+    """layers/background.png + obj-ZZ-<object>.png; stale object files of an older layout go."""
+    files = render_layers(layout)
+    if folder.is_dir():
+        for old in folder.glob("obj-*.png"):
+            if old.name not in files:
+                old.unlink()
+    return [write_bytes(folder / name, data) for name, data in files.items()]
 
 
 def _numbers(story: Story, indices: Optional[Iterable[int]]) -> list[int]:

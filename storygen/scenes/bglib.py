@@ -1,0 +1,211 @@
+"""The background library (library/backgrounds/manifest.yaml): validated variants per theme, and
+the choice of one variant for a scene from the theme and the scene graph's cues.
+
+A variant names its procedural layers (drawn by backgrounds.py, bottom to top), a day-colour
+palette, its light (day/dusk/night), whether it is inside or outside, the cue words that select
+it and the geometry the layout needs (horizon = where the ground starts, surface = the sea
+surface line). Time of day and weather come from the graph's cues, so a layout.json alone
+(background.variant + background.cues) says exactly how to draw it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import ClassVar, Optional
+
+from ..config import LIBRARY_DIR, load_config
+from ..errors import ConfigError, StorygenError
+from ..records import Background, Record
+from .assets import THEMES
+
+MANIFEST = LIBRARY_DIR / "backgrounds" / "manifest.yaml"
+LIGHTS = ("day", "dusk", "night")
+SETTINGS = ("outside", "inside")
+WEATHER = ("rain", "snow", "storm", "fog")
+MIN_VARIANTS = 3
+NIGHT_CUES = ("night", "dark")
+DUSK_CUES = ("evening",)
+# A graph cue naming a place ("shipwreck") counts most, a time-of-day cue ("night") less (any
+# outside variant can be relit), a loose word of the text least.
+PLACE_WEIGHT, LIGHT_WEIGHT, WORD_WEIGHT = 3, 2, 1
+LIGHT_WORDS = NIGHT_CUES + DUSK_CUES + ("midnight", "morning")
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+_WORD = re.compile(r"[a-z]+")
+
+
+@dataclass(frozen=True)
+class Palette(Record):
+    """Day colours; night and dusk are made from them by the light transform."""
+
+    sky_top: str  # sky, water, or (inside) the top of the wall
+    sky_bottom: str
+    ground: str  # ground, sea floor or floor
+    far: str  # far scenery (hills, rocks, walls)
+    near: str  # near scenery (plants, props)
+
+
+@dataclass(frozen=True)
+class BackgroundVariant(Record):
+    name: str
+    setting: str  # outside | inside
+    light: str  # day | dusk | night, before any cue changes it
+    cues: tuple[str, ...]  # words or phrases that select this variant
+    palette: Palette
+    layers: tuple[str, ...]  # painter names in backgrounds.LAYERS, bottom to top
+    horizon: float = 0.64  # fraction of the height where the ground/floor starts
+    surface: Optional[float] = None  # underwater: the sea surface line
+    weather: tuple[str, ...] = ()  # overlays this variant can show (rain, snow, storm, fog)
+
+
+@dataclass(frozen=True)
+class ThemeBackgrounds(Record):
+    default: str
+    variants: tuple[BackgroundVariant, ...]
+
+
+@dataclass(frozen=True)
+class BackgroundLibrary(Record):
+    kind: ClassVar[str] = "background_library"
+    themes: dict[str, ThemeBackgrounds]
+
+    def variant(self, theme: str, name: str) -> BackgroundVariant:
+        if theme not in self.themes:
+            raise StorygenError(f"Unknown theme {theme!r} for a background; choose one of: "
+                                f"{', '.join(self.themes)}")
+        for v in self.themes[theme].variants:
+            if v.name == name:
+                return v
+        names = ", ".join(v.name for v in self.themes[theme].variants)
+        raise StorygenError(f"Unknown background variant {name!r} for theme {theme!r}; "
+                            f"choose one of: {names}")
+
+
+def validate(lib: BackgroundLibrary, where: str, layer_names: set[str] | None = None,
+             accent_layers: set[str] | None = None) -> None:
+    """What the dataclass types cannot say: enums, counts, colours, known layers, accents."""
+    if layer_names is None or accent_layers is None:
+        from .backgrounds import ACCENT_LAYERS, LAYERS  # late: backgrounds imports this module
+
+        layer_names = set(LAYERS) if layer_names is None else layer_names
+        accent_layers = set(ACCENT_LAYERS) if accent_layers is None else accent_layers
+    missing = [t for t in THEMES if t not in lib.themes]
+    if missing:
+        raise ConfigError(f"{where}: no backgrounds for theme(s) {', '.join(missing)}")
+    for theme, tb in lib.themes.items():
+        at = f"{where}: theme {theme!r}"
+        if theme not in THEMES:
+            raise ConfigError(f"{at}: unknown theme; choose one of: {', '.join(THEMES)}")
+        if len(tb.variants) < MIN_VARIANTS:
+            raise ConfigError(f"{at}: needs at least {MIN_VARIANTS} variants, has {len(tb.variants)}")
+        names = [v.name for v in tb.variants]
+        if len(set(names)) != len(names):
+            raise ConfigError(f"{at}: duplicate variant name")
+        if tb.default not in names:
+            raise ConfigError(f"{at}: default {tb.default!r} is not one of its variants")
+        for v in tb.variants:
+            _check_variant(v, f"{at} variant {v.name!r}", layer_names, accent_layers)
+
+
+def _check_variant(v: BackgroundVariant, at: str, layer_names: set[str],
+                   accent_layers: set[str]) -> None:
+    if not _NAME.match(v.name):
+        raise ConfigError(f"{at}: name must be lowercase letters, digits and hyphens")
+    for field, value, allowed in (("setting", v.setting, SETTINGS), ("light", v.light, LIGHTS)):
+        if value not in allowed:
+            raise ConfigError(f"{at}: {field} {value!r} is not one of {', '.join(allowed)}")
+    bad = sorted(set(v.weather) - set(WEATHER))
+    if bad:
+        raise ConfigError(f"{at}: unknown weather {', '.join(bad)}; use {', '.join(WEATHER)}")
+    unknown = [name for name in v.layers if name not in layer_names]
+    if unknown:
+        raise ConfigError(f"{at}: unknown layer(s) {', '.join(unknown)}; "
+                          "add a painter in storygen/scenes/backgrounds.py or fix the name")
+    if not set(v.layers) & accent_layers:
+        raise ConfigError(f"{at}: needs an accent layer (one of {', '.join(sorted(accent_layers))})"
+                          " so the chosen colour shows in every scene")
+    for key, value in v.palette.to_dict().items():
+        if not _HEX.match(value):
+            raise ConfigError(f"{at}: palette {key} {value!r} is not a #RRGGBB hex")
+    if not 0.3 <= v.horizon <= 0.9:
+        raise ConfigError(f"{at}: horizon {v.horizon} must be in 0.3..0.9")
+    if v.surface is not None and not 0.0 < v.surface < v.horizon - 0.2:
+        raise ConfigError(f"{at}: surface {v.surface} must be above the horizon by 0.2 or more")
+    if any(c != c.lower().strip() or not c for c in v.cues):
+        raise ConfigError(f"{at}: cues must be lowercase words")
+
+
+def load_backgrounds(path: str | Path | None = None) -> BackgroundLibrary:
+    """Load and validate a background manifest (default: the shipped one)."""
+    return _load(str(Path(path or MANIFEST).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> BackgroundLibrary:
+    lib = load_config(path, BackgroundLibrary)
+    validate(lib, path)
+    return lib
+
+
+# ------------------------------------------------------------------ choice
+
+
+def scene_light(variant: BackgroundVariant, cues: tuple[str, ...] | list[str]) -> str:
+    """Night/evening cues relight an outside variant; inside variants keep their own light."""
+    if variant.setting == "inside":
+        return variant.light
+    if any(c in NIGHT_CUES for c in cues):
+        return "night"
+    if any(c in DUSK_CUES for c in cues):
+        return "dusk"
+    return variant.light
+
+
+def scene_weather(variant: BackgroundVariant, cues: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The weather overlays to draw: cued and allowed by the variant (no rain in a cave)."""
+    return tuple(w for w in WEATHER if w in cues and w in variant.weather)
+
+
+def _phrases(text: str, longest: int = 3) -> set[str]:
+    words = _WORD.findall(text.lower())
+    return {" ".join(words[i:i + n]) for n in range(1, longest + 1) for i in range(len(words))}
+
+
+def variant_score(v: BackgroundVariant, cues: tuple[str, ...], words: set[str],
+                  drawn: frozenset[str] = frozenset()) -> int:
+    """Graph cues count PLACE_WEIGHT (LIGHT_WEIGHT for time of day), other words of the text
+    WORD_WEIGHT. A cue naming
+    something drawn in the scene ("the sheep stood by the barn") does not take us inside it."""
+    def counts(c: str) -> bool:
+        return not (v.setting == "inside" and c in drawn)
+    graph = sum(LIGHT_WEIGHT if c in LIGHT_WORDS else PLACE_WEIGHT
+                for c in v.cues if c in cues and counts(c))
+    word_hits = sum(1 for c in v.cues if c in words and c not in cues and counts(c))
+    return graph + WORD_WEIGHT * word_hits
+
+
+def choose_background(theme: str, cues: tuple[str, ...], text: str = "",
+                      lib: BackgroundLibrary | None = None,
+                      drawn: tuple[str, ...] = ()) -> Background:
+    """The best-matching variant of the theme (graph cues first, then words of the text);
+    ties go to the theme's default, then to manifest order. `drawn`: names of the entities
+    drawn in the scene (see variant_score). Deterministic."""
+    lib = lib or load_backgrounds()
+    tb = lib.themes.get(theme)
+    if tb is None:
+        raise StorygenError(f"Unknown theme {theme!r}; choose one of: {', '.join(lib.themes)}")
+    words = _phrases(text)
+    ranked = sorted(enumerate(tb.variants),
+                    key=lambda iv: (-variant_score(iv[1], cues, words, frozenset(drawn)),
+                                    iv[1].name != tb.default,
+                                    iv[0]))
+    v = ranked[0][1]
+    light = scene_light(v, cues)
+    suffix = f"-{light}" if light != v.light else ""
+    return Background(id=f"{theme}-{v.name}{suffix}", theme=theme, variant=v.name, cues=tuple(cues))
+
+
+def variant_of(background: Background, lib: BackgroundLibrary | None = None) -> BackgroundVariant:
+    return (lib or load_backgrounds()).variant(background.theme, background.variant)

@@ -1,0 +1,84 @@
+"""Scene commands for the `storygen` CLI: `library` (a group: `validate`; issue 9 adds
+`melodies`) and `evaluate-layout`. Thin: parse options, call the library, print with rich.
+Heavy modules are imported inside the commands so that `storygen --help` stays fast.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+out = Console()
+
+
+@click.group("library")
+def library() -> None:
+    """The curated asset libraries in library/: check them, build them."""
+
+
+@library.command("validate")
+@click.option("--objects", type=click.Path(path_type=Path), default=None, help="Object manifest (default library/objects/manifest.yaml).")
+@click.option("--backgrounds", type=click.Path(path_type=Path), default=None, help="Background manifest (default library/backgrounds/manifest.yaml).")
+@click.option("--render/--no-render", default=True, show_default=True, help="Also rasterise every SVG and paint every background variant (about 10 s).")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def validate(objects, backgrounds, render, as_json) -> None:
+    """Check the object and background libraries (schema, heroes, themes, files, painting)."""
+    from .library_check import validate_libraries
+
+    report = validate_libraries(objects, backgrounds, render=render)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    table = Table(title=f"library OK: {report['objects']} objects, {report['variants']} background variants")
+    for col in ("theme", "objects", "background variants"):
+        table.add_column(col)
+    for theme, names in report["backgrounds"].items():
+        table.add_row(theme, str(report["objects_per_theme"].get(theme, 0)), ", ".join(names))
+    out.print(table)
+    if render:
+        out.print(f"rasterised {report['rasterised']} SVGs, painted {report['painted']} variant/light pairs")
+
+
+@click.command("evaluate-layout")
+@click.option("--gold", type=click.Path(path_type=Path), default=None, help="Gold layouts (default data/gold/layouts.jsonl).")
+@click.option("--backend", default="solver", show_default=True, help="Scene layout backend: solver or basic (the baseline).")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.option("--failures", "show", type=int, default=10, show_default=True, help="How many failed checks to list.")
+def evaluate_layout(gold, backend, as_json, show) -> None:
+    """Lay out the gold scene graphs and report relations satisfied, hero overlaps and objects
+    out of frame (targets: >= 95%, 0, 0). Exit code 1 when a target is missed."""
+    from .evaluate import TARGET_SATISFIED, evaluate_layouts
+
+    report = evaluate_layouts(gold, backend=backend)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        _print_report(report, show, TARGET_SATISFIED)
+    if not report["passed"]:
+        raise SystemExit(1)
+
+
+def _print_report(report: dict, show: int, target: float) -> None:
+    table = Table(title=f"layout evaluation: {report['backend']} on {report['cases']} gold graphs")
+    for col in ("check", "value", "target"):
+        table.add_column(col)
+    table.add_row("relations satisfied", f"{report['satisfied']}/{report['relations']} "
+                  f"({report['satisfied_pct']:.1f}%)", f">= {100 * target:.0f}%")
+    table.add_row("hero overlaps", str(report["hero_overlaps"]), "0")
+    table.add_row("objects out of frame", f"{report['out_of_frame']} of {report['objects']}", "0")
+    table.add_row("ms per layout (mean / max)",
+                  f"{report['ms_per_layout']['mean']} / {report['ms_per_layout']['max']}", "< 50")
+    out.print(table)
+    preds = Table(title="by predicate")
+    for col in ("predicate", "satisfied", "total"):
+        preds.add_column(col)
+    for name, c in report["by_predicate"].items():
+        preds.add_row(name, str(c["satisfied"]), str(c["total"]))
+    out.print(preds)
+    for f in report["failures"][:show]:
+        out.print(f"[red]{f['id']}[/]: {f['relation']} ({f['why']})", highlight=False)
+    verdict = "[green]PASSED[/]" if report["passed"] else "[red]FAILED[/]"
+    out.print(f"{verdict} ({len(report['failures'])} failed checks)")

@@ -1,0 +1,165 @@
+"""The `solver` scene backend: graph -> background + objects -> optimised layout -> SceneLayout.
+
+Steps: choose the background variant from the theme and the graph's cues (bglib); leave out
+what that background already shows (the castle we went home to); select the drawable
+entities and their sizes/zones (select); place them by constraint optimisation
+(solver); then round to whole pixels, decide the drawing order (depth, with behind / in front
+of / in / on respected), flip creatures to face what they relate to (the hero faces into the
+frame), tint the hero in the chosen colour and give every object its animation parameters.
+Same graph + prompt + seed -> the same SceneLayout, byte for byte.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from ..records import Box, PlacedObject, Prompt, SceneGraph, SceneLayout
+from .assets import Library, load_library
+from .bglib import BackgroundLibrary, choose_background, load_backgrounds, variant_of
+from .layout import SCENE_BACKENDS
+from .relations_geom import Z_AFTER, Z_BEFORE
+from .select import Item, drawn_names, geo_of, scenery, select_items
+from .solver import solve
+
+BACKEND = "solver"
+# amplitude: px as a fraction of the box height (bob, hop, swim), degrees (sway), or a squash
+# fraction (flap, twinkle); cycles: whole periods per loop so the loop is seamless.
+ANIMATION = {
+    "bob": {"amplitude": 0.04, "cycles": 1.0},
+    "hop": {"amplitude": 0.10, "cycles": 2.0, "squash": 0.08},
+    "swim": {"amplitude": 0.06, "cycles": 1.0, "tail": 0.07},
+    "sway": {"amplitude": 5.0, "cycles": 1.0},
+    "flap": {"amplitude": 0.22, "cycles": 2.0, "lift": 0.03},
+    "twinkle": {"amplitude": 0.12, "cycles": 2.0},
+}
+PIXEL_PARAMS = {"bob", "hop", "swim"}  # amplitude scales with the box height
+
+
+def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: int, height: int,
+                   seed: int, library: Library | None = None,
+                   backgrounds: BackgroundLibrary | None = None) -> SceneLayout:
+    """Lay out one scene graph on a width x height canvas (deterministic per seed)."""
+    lib = library or load_library()
+    bgs = backgrounds or load_backgrounds()
+    theme = graph.theme or prompt.theme
+    background = choose_background(theme, graph.cues, graph.resolved_text or graph.text, bgs,
+                                   drawn_names(graph, lib))
+    variant = variant_of(background, bgs)
+    geo = geo_of(variant, theme, width, height)
+    shown = scenery(graph, variant)
+    drawn = replace(graph, entities=tuple(e for e in graph.entities if e.id not in shown))
+    items = select_items(drawn, lib, geo)
+    boxes, _ = solve(items, graph.relations, geo, seed)
+    boxes = [_whole_pixels(b, width, height) for b in boxes]
+    z = _z_order(items, boxes, graph, height)
+    rng = random.Random(f"{seed}:animation")
+    objects = []
+    for i, item in enumerate(items):
+        x, y, w, h = boxes[i]
+        objects.append(PlacedObject(
+            entity=item.key, object_id=item.obj.id, box=Box(x=x, y=y, w=w, h=h), z=z[i],
+            flip=_flip(i, items, boxes, graph, width),
+            tint=accent_hex if item.hero and item.obj.recolorable else None,
+            animation=item.obj.animation, animation_params=_animation(item, h, rng)))
+    return SceneLayout(index=graph.index, width=width, height=height, background=background,
+                       objects=tuple(sorted(objects, key=lambda o: o.z)), accent=accent_hex,
+                       seed=seed, backend=BACKEND)
+
+
+def _whole_pixels(box, W: int, H: int) -> tuple[float, float, float, float]:
+    """Round to whole pixels (stable JSON) and shift inside the frame."""
+    x, y, w, h = box
+    w, h = min(int(round(w)), W), min(int(round(h)), H)
+    x = min(max(int(round(x)), 0), W - w)
+    y = min(max(int(round(y)), 0), H - h)
+    return float(x), float(y), float(w), float(h)
+
+
+def _stack_order(a: int, b: int, boxes, H: int) -> tuple[int, int]:
+    """(front, back) for a pair in an above/below relation: the one up top is drawn over the
+    one it touches (a bee over a sunflower); when both stand on the same ground (a rabbit
+    sheltering under a mushroom) the smaller one is in front."""
+    bottom = [boxes[k][1] + boxes[k][3] for k in (a, b)]
+    if abs(bottom[0] - bottom[1]) < 0.08 * H:
+        return (a, b) if boxes[a][3] <= boxes[b][3] else (b, a)
+    return (a, b) if bottom[0] < bottom[1] else (b, a)
+
+
+def _z_order(items: list[Item], boxes, graph: SceneGraph, height: int) -> list[int]:
+    """Painter's order: backdrop, then sky/surface, then by depth (lower base = in front);
+    relations that say who is in front override it (a topological sort; cycles fall back)."""
+    index = {it.key: i for i, it in enumerate(items)}
+    after: dict[int, set[int]] = {i: set() for i in range(len(items))}  # i must follow these
+    for r in graph.relations:
+        a, b = index.get(r.subject), index.get(r.object)
+        if r.negated or a is None or b is None or a == b:
+            continue
+        if r.predicate in Z_BEFORE:
+            after[b].add(a)
+        elif r.predicate in Z_AFTER:
+            after[a].add(b)
+        elif r.predicate in ("above", "below"):
+            front, back = _stack_order(a, b, boxes, height)
+            after[front].add(back)
+    key = {i: (items[i].layer, boxes[i][1] + boxes[i][3], i) for i in range(len(items))}
+    todo, out = set(range(len(items))), []
+    while todo:
+        ready = [i for i in todo if not (after[i] & todo)] or list(todo)  # cycle: drop it
+        pick = min(ready, key=key.__getitem__)
+        todo.remove(pick)
+        out.append(pick)
+    z = [0] * len(items)
+    for rank, i in enumerate(out, start=1):
+        z[i] = rank
+    return z
+
+
+def _flip(i: int, items: list[Item], boxes, graph: SceneGraph, W: int) -> bool:
+    """Mirror a creature drawn facing left/right so it looks at what it relates to; the
+    hero looks into the frame; everyone else looks at the hero."""
+    facing = items[i].obj.facing
+    if facing == "none":
+        return False
+    cx = boxes[i][0] + boxes[i][2] / 2
+    centres = {it.key: boxes[k][0] + boxes[k][2] / 2 for k, it in enumerate(items)}
+    target = None
+    if items[i].copy == 0:
+        for r in graph.relations:
+            if r.negated:
+                continue
+            other = r.object if r.subject == items[i].key else (
+                r.subject if r.object == items[i].key else None)
+            if other in centres:
+                target = centres[other]
+                break
+    if target is None:
+        hero = next((k for k, it in enumerate(items) if it.hero), None)
+        if items[i].hero or hero is None:
+            target = W / 2 if abs(W / 2 - cx) > 0.05 * W else _nearest(i, boxes, cx)
+        else:
+            target = centres[items[hero].key]
+    look = target - cx
+    return (facing == "left" and look > 0) or (facing == "right" and look < 0)
+
+
+def _nearest(i: int, boxes, cx: float) -> float:
+    others = [b[0] + b[2] / 2 for k, b in enumerate(boxes) if k != i]
+    return min(others, key=lambda o: abs(o - cx)) if others else cx
+
+
+def _animation(item: Item, h: float, rng: random.Random) -> dict[str, float]:
+    kind = item.obj.animation
+    if kind not in ANIMATION:
+        return {}
+    params = dict(ANIMATION[kind])
+    if kind in PIXEL_PARAMS:
+        params["amplitude"] = round(params["amplitude"] * h, 2)
+    if kind == "sway" and item.obj.size == "huge":
+        params["amplitude"] = 2.5  # big trees sway less
+    params["phase"] = round(rng.random(), 3)
+    return params
+
+
+@SCENE_BACKENDS.register(BACKEND)
+def _solver(**_):
+    return compose_layout
