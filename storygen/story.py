@@ -12,6 +12,7 @@ from .lm.writer import WRITERS
 from .options import load_options
 from .ranker import rank
 from .records import CandidateScore, Candidates, Plan, Prompt, Story
+from .safety import rejection_reason
 
 
 def make_plan(prompt: Prompt, backend: str = "template") -> Plan:
@@ -32,22 +33,29 @@ def choose_story(cands: Candidates, ranker: str = "heuristic", writer: str = "te
     """Rank; on total rejection regenerate, then fall back. Returns the story and the final set."""
     story = rank(cands, ranker)
     attempt = 0
+    history: list[CandidateScore] = []  # every rejection of every attempt, for story.json
     while story is None and attempt < regenerations:
+        history += _attempt_record(cands, attempt)
         attempt += 1
         cands = write_candidates(cands.plan, len(cands.candidates), writer,
                                  seed=cands.plan.seed + 7919 * attempt)
         story = rank(cands, ranker)
     if story is None:
-        rejected = tuple(CandidateScore(index=i, score=0.0, rejected="all candidates rejected")
-                         for i in range(len(cands.candidates)))
-        story = fallback_story(cands.plan, rejected, ranker)
+        history += _attempt_record(cands, attempt)
+        story = fallback_story(cands.plan, tuple(history), ranker)
     return story, cands
+
+
+def _attempt_record(cands: Candidates, attempt: int) -> list[CandidateScore]:
+    return [CandidateScore(index=i, score=0.0, rejected=f"attempt {attempt}, seed {c.seed}: "
+                           f"{rejection_reason(c.scenes) or 'not 5 scenes'}")
+            for i, c in enumerate(cands.candidates)]
 
 
 def fallback_story(plan: Plan, scores: tuple[CandidateScore, ...], ranker: str) -> Story:
     """A curated corpus story for the same theme, closest to the prompt's picks."""
     p = plan.prompt
-    pool = [s for s in load_stories() if s.theme == p.theme]
+    pool = [s for s in load_stories() if s.theme == p.theme and rejection_reason(s.scenes) is None]
     if not pool:
         raise SafetyError(f"No candidate passed the safety filter and the corpus has no {p.theme!r}"
                           " story to fall back on; try another --seed")
