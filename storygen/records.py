@@ -351,7 +351,34 @@ class ConsentRecord(Record):
     granted_at: str
 
 
+@dataclass(frozen=True)
+class Arrangement(Record):
+    """How the `arranged` music backend built audio/NN-music.mid (audio/NN-arrangement.json):
+    the hero's leitmotif and where it plays, the library entries used, and the mood-driven
+    settings, so a scene's music can be explained and regenerated."""
+
+    kind: ClassVar[str] = "arrangement"
+    index: int
+    hero: str
+    leitmotif: str  # melody id in library/music/melodies
+    leitmotif_bars: tuple[int, ...]  # first bar (0-based) of each statement
+    counter: str  # melody id of the counter-melody, "" if none
+    progression: str  # progression id in library/music/progressions.yaml
+    patterns: dict[str, str]  # accomp / bass / drums -> pattern id ("" = none)
+    bars: int
+    beats_per_bar: int
+    tempo_bpm: float
+    register: int  # octave shift of the leitmotif
+    velocity: int  # base MIDI velocity (dynamics)
+    density: int  # 0 calm .. 3 lively
+    stretch: float  # 2.0 = leitmotif at half speed
+    target_s: float  # narration + padding; the piece lasts this long
+    padding_s: float
+    seed: int
+    story_seed: int
+
+
 ALL_RECORDS: tuple[type[Record], ...] = (
     Prompt, Plan, Candidates, Story, SceneGraph, SceneLayout, Narration, MusicScore, SfxCues,
-    BookManifest, ConsentRecord,
+    BookManifest, ConsentRecord, Arrangement,
 )

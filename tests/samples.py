@@ -1,8 +1,8 @@
 """One hand-made instance of every record, shared by the round-trip and stage tests."""
 from storygen.records import (
-    Action, Background, BookManifest, Box, Candidate, CandidateScore, Candidates, ConsentRecord,
-    Entity, Mood, MusicScore, Narration, PlacedObject, Plan, Prompt, Relation, SceneGraph,
-    SceneLayout, SfxCue, SfxCues, Story, WordTiming,
+    Action, Arrangement, Background, BookManifest, Box, Candidate, CandidateScore, Candidates,
+    ConsentRecord, Entity, Mood, MusicScore, Narration, PlacedObject, Plan, Prompt, Relation,
+    SceneGraph, SceneLayout, SfxCue, SfxCues, Story, WordTiming,
 )
 
 PROMPT = Prompt(theme="underwater", hero="mermaid", color="teal", adjective="silly", seed=3)
@@ -50,4 +50,11 @@ MANIFEST = BookManifest(prompt=PROMPT, seed=3, title="The Shell", versions={"sto
                         files=("story.json",))
 CONSENT = ConsentRecord(profile="default", guardian="A Parent", granted_at="2026-01-01T00:00:00+00:00")
 
-ALL = (PROMPT, PLAN, CANDIDATES, STORY, GRAPH, LAYOUT, NARRATION, MUSIC, SFX, MANIFEST, CONSENT)
+ARRANGEMENT = Arrangement(
+    index=1, hero="mermaid", leitmotif="major-4-007", leitmotif_bars=(1, 7), counter="major-4-020",
+    progression="doo-wop", patterns={"accomp": "alberti", "bass": "bass-halves", "drums": ""},
+    bars=12, beats_per_bar=4, tempo_bpm=92.5, register=0, velocity=62, density=1, stretch=1.0,
+    target_s=31.135, padding_s=1.5, seed=4, story_seed=3)
+
+ALL = (PROMPT, PLAN, CANDIDATES, STORY, GRAPH, LAYOUT, NARRATION, MUSIC, SFX, MANIFEST, CONSENT,
+       ARRANGEMENT)

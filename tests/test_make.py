@@ -12,7 +12,7 @@ PICKS = ["--theme", "underwater", "--hero", "mermaid", "--color", "teal", "--adj
 NAME = "underwater-mermaid-teal-silly-seed7"
 EXPECTED = ["prompt.json", "plan.json", "candidates.json", "story.json", "book.html", "manifest.json"] + [
     f"scenes/{i:02d}/{f}" for i in range(1, 6) for f in ("graph.json", "layout.json", "scene.png")
-] + [f"audio/{i:02d}-{f}" for i in range(1, 6) for f in ("narration.wav", "music.mid", "music.wav")]
+] + [f"audio/{i:02d}-{f}" for i in range(1, 6) for f in ("narration.wav", "music.mid", "music.wav", "sfx.wav", "mix.wav")]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_book_folder_contract(two_books):
         assert (book / rel).is_file() and (book / rel).stat().st_size > 0, rel
     manifest = json.loads((book / "manifest.json").read_text())
     assert manifest["seed"] == 7 and manifest["prompt"]["hero"] == "mermaid"
-    assert set(manifest["stage_seconds"]) == {"plan", "write", "rank", "scene", "narrate", "music", "sfx", "book"}
+    assert set(manifest["stage_seconds"]) == {"plan", "write", "rank", "scene", "narrate", "music", "sfx", "mix", "book"}
     assert set(EXPECTED) <= set(manifest["files"])
     assert manifest["versions"]["storygen"] and manifest["backends"]["writer"]
     assert not [p for p in book.parent.iterdir() if p.name.startswith(".")]  # no temp folders left

@@ -1,5 +1,13 @@
-"""Audio stages: narration (TTS + word timings), mood, music (MIDI + synth) and sound effects.
+"""Audio stages: narration (TTS + word timings), mood, music (MIDI + synth), sound effects, mix.
 
-stage.py holds the pipeline entry points (run_narrate, run_music, run_sfx); the other modules are
-pure functions over records and numpy arrays, so they can be tested without a book folder.
+stage.py holds the pipeline entry points (run_narrate, run_music, run_sfx, run_mix); the other
+modules are pure functions over records and numpy arrays, testable without a book folder:
+  narrate.py   piper / espeak narration, approximate word timings
+  mood.py      valence and arousal (basic, lexicon + mood_lexicon.yaml); evaluate.py: gold set
+  music.py     the MUSIC registry (basic baseline); arrange.py + parts.py: the `arranged` backend
+  library.py   the composed music library (library/music); theory.py: modes, chords, harmony
+  melody.py    the Markov melody model; melody_train.py: `storygen library melodies` (music21)
+  midi.py synth.py wav.py   MIDI bytes, soundfont rendering, WAV encoding
+  sfx.py       sound effects from library/sfx/manifest.yaml; mix.py: the ducked scene mix
+  config.py    configs/audio.yaml; cli.py: `library melodies`, `evaluate-mood`, `mix`
 """

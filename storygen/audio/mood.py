@@ -1,19 +1,30 @@
 """Scene mood: valence (sad -1 .. +1 happy) and arousal (calm -1 .. +1 exciting).
 
-`basic` is the baseline (issue 9 replaces it with a learned model checked on a gold set):
-  valence = vaderSentiment's compound score of the whole scene text;
-  arousal = a small hand-made lexicon of exciting (+) and calm (-) words, action verbs and
-            exclamation marks, as a density per word squashed by tanh.
+Backends (MOODS registry); both are checked on data/gold/mood.jsonl by `storygen evaluate-mood`:
+  basic    the baseline: valence = vaderSentiment's compound score of the whole text; arousal =
+           a small word list of exciting (+) and calm (-) words, action verbs and exclamation
+           marks, as a density per word squashed by tanh.
+  lexicon  per sentence, VADER plus our children's-story valence lexicon (mood_lexicon.yaml:
+           lost, alone, giggle, hug ... that VADER lacks), with negation; the scene is the
+           sentence mean weighted toward the end (a scene that ends well feels good). Arousal:
+           the weighted lexicon (-2 calm .. +2 exciting) with intensifiers, plus exclamation
+           marks and shouted words, as a density per word squashed by tanh.
 """
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
+import yaml
+
+from ..errors import ConfigError
 from ..records import Mood
 from ..registry import Registry
+from .words import lookup
 
 MOODS: Registry[Callable[[str], Mood]] = Registry("mood")
 
@@ -78,6 +89,110 @@ def _clip(x: float) -> float:
 @MOODS.register("basic")
 def _basic_factory() -> Callable[[str], Mood]:
     return lambda text: Mood(valence=_clip(valence(text)), arousal=_clip(arousal(text)))
+
+
+# ---------------------------------------------------------------- lexicon backend
+
+LEXICON_PATH = Path(__file__).with_name("mood_lexicon.yaml")
+NEGATION_WINDOW = 3  # a negator up to 3 words before a word flips and halves its valence
+INTENSIFY = 1.3  # "very happy", "so loud"
+# Constants chosen before evaluation, then the arousal scale set on the unlabelled corpus
+# (data/corpus/stories.jsonl) so its scenes spread over about +-0.5 (std), not on gold labels.
+VADER_SHARE = 0.5  # sentence valence = 0.5 VADER + 0.5 lexicon
+LEXICON_VALENCE_SCALE = 2.0  # tanh(sum / 2): two clear words make a clearly happy sentence
+VALENCE_GAIN = 2.5  # the weighted mean of sentences is mild; spread it over [-1, 1]
+AROUSAL_SCALE = 0.8  # tanh(density per 10 words / 0.8)
+EXCLAIM = 0.8  # per exclamation mark (at most 3 count)
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    valence: dict[str, float]
+    arousal: dict[str, float]
+    negators: frozenset[str]
+    intensifiers: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    where = Path(path) if path else LEXICON_PATH
+    try:
+        data = yaml.safe_load(where.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"Cannot read the mood lexicon {where}: {exc}") from None
+    if not isinstance(data, dict) or set(data) != {"valence", "arousal", "negators", "intensifiers"}:
+        raise ConfigError(f"{where}: needs exactly the keys valence, arousal, negators, intensifiers")
+    tables = {}
+    for name in ("valence", "arousal"):
+        table = data[name] or {}
+        for word, weight in table.items():
+            if not isinstance(weight, (int, float)) or isinstance(weight, bool) or abs(weight) > 2:
+                raise ConfigError(f"{where}: {name}.{word} must be a number in [-2, 2], got {weight!r}")
+        tables[name] = {str(w).lower(): float(x) for w, x in table.items()}
+    return Lexicon(tables["valence"], tables["arousal"],
+                   frozenset(str(w).lower() for w in data["negators"]),
+                   frozenset(str(w).lower() for w in data["intensifiers"]))
+
+
+def tokens(text: str) -> list[str]:
+    return [t.lower().replace("’", "'") for t in _TOKEN.findall(text)]
+
+
+def _is_negator(tok: str, lex: Lexicon) -> bool:
+    return tok in lex.negators or tok.endswith("n't")
+
+
+def lexicon_sum(toks: list[str], table: dict[str, float], lex: Lexicon, negate: bool) -> float:
+    """Sum of word weights; intensifiers scale the next word, negators flip (valence only)."""
+    total = 0.0
+    for i, tok in enumerate(toks):
+        weight = lookup(tok, table)
+        if weight is None:
+            continue
+        if i and toks[i - 1] in lex.intensifiers:
+            weight *= INTENSIFY
+        if negate and any(_is_negator(t, lex) for t in toks[max(0, i - NEGATION_WINDOW):i]):
+            weight *= -0.5
+        total += weight
+    return total
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if _TOKEN.search(s)]
+
+
+def lexicon_valence(text: str, lex: Lexicon | None = None) -> float:
+    lex = lex or load_lexicon()
+    parts = sentences(text)
+    if not parts:
+        return 0.0
+    scores, weights = [], []
+    for i, sentence in enumerate(parts):
+        own = math.tanh(lexicon_sum(tokens(sentence), lex.valence, lex, True) / LEXICON_VALENCE_SCALE)
+        scores.append(VADER_SHARE * valence(sentence) + (1 - VADER_SHARE) * own)
+        weights.append(1.0 + i / max(1, len(parts) - 1))  # the last sentence counts twice the first
+    mean = sum(s * w for s, w in zip(scores, weights)) / sum(weights)
+    return math.tanh(VALENCE_GAIN * mean) / math.tanh(VALENCE_GAIN)
+
+
+def lexicon_arousal(text: str, lex: Lexicon | None = None) -> float:
+    lex = lex or load_lexicon()
+    toks = tokens(text)
+    if not toks:
+        return 0.0
+    score = lexicon_sum(toks, lex.arousal, lex, False)
+    score += EXCLAIM * min(3, text.count("!"))
+    score += 0.5 * sum(1 for t in _TOKEN.findall(text) if len(t) > 1 and t.isupper())  # "STOP"
+    return math.tanh(score / len(toks) * 10 / AROUSAL_SCALE)
+
+
+@MOODS.register("lexicon")
+def _lexicon_factory() -> Callable[[str], Mood]:
+    lex = load_lexicon()
+    return lambda text: Mood(valence=_clip(lexicon_valence(text, lex)),
+                             arousal=_clip(lexicon_arousal(text, lex)))
 
 
 def estimate_mood(text: str, backend: str = "basic") -> Mood:

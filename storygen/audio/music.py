@@ -1,7 +1,8 @@
 """Background music per scene: mood + theme + reading time -> MIDI (then WAV via synth.py).
 
-`basic` is the baseline arranger (issue 9 replaces it with the composed library and the offline
-melody model). It is small on purpose but tries to sound like music, not noise:
+Backends (MUSIC registry): `arranged` (arrange.py: the composed library in library/music, the
+hero's leitmotif from the offline melody model, mood-driven form and dynamics) and `basic`, the
+baseline kept for comparison. `basic` is small on purpose but tries to sound like music:
   - one chord progression per mood quadrant, the key and mode from the quadrant, tempo from
     arousal (62-120 bpm);
   - four parts in the theme's instruments (General MIDI): a sustained chord pad with smooth
@@ -18,9 +19,9 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Optional
 
-from ..records import Mood, MusicScore
+from ..records import Arrangement, Mood, MusicScore
 from ..registry import Registry
 from .midi import DRUM_CHANNEL, TICKS_PER_BEAT, Note, Part, build_midi
 from .mood import quadrant
@@ -270,15 +271,35 @@ def _drums(n_bars: int, vel: int, human) -> list[Note]:
     return notes
 
 
-MUSIC: Registry[Callable[..., tuple[MusicScore, bytes]]] = Registry("music")
+MUSIC: Registry[Callable[..., tuple]] = Registry("music")
 
 
 @MUSIC.register("basic")
-def _basic() -> Callable[..., tuple[MusicScore, bytes]]:
-    return compose_basic
+def _basic() -> Callable[..., tuple]:
+    def run(text, mood, theme, duration_s, seed, index, context=None):
+        return (*compose_basic(text, mood, theme, duration_s, seed, index), None)
+
+    return run
+
+
+@MUSIC.register("arranged")
+def _arranged() -> Callable[..., tuple]:
+    from .arrange import compose_arranged  # the library loads on first use, not at import
+
+    return compose_arranged
+
+
+def compose_full(text: str, mood: Mood, theme: str, duration_s: float, seed: int, index: int,
+                 backend: str = "basic", context=None) -> tuple[MusicScore, bytes, Optional[Arrangement]]:
+    """-> (score record, MIDI bytes, Arrangement record or None for backends without one).
+
+    `context` (arrange.SceneContext) carries the hero, the story seed and the padding after the
+    narration; the basic backend ignores it."""
+    return MUSIC.create(backend)(text, mood, theme, duration_s, seed, index, context)
 
 
 def compose(text: str, mood: Mood, theme: str, duration_s: float, seed: int, index: int,
-            backend: str = "basic") -> tuple[MusicScore, bytes]:
+            backend: str = "basic", context=None) -> tuple[MusicScore, bytes]:
     """-> (score record, MIDI bytes). Same arguments => same record and same bytes."""
-    return MUSIC.create(backend)(text, mood, theme, duration_s, seed, index)
+    score, midi, _ = compose_full(text, mood, theme, duration_s, seed, index, backend, context)
+    return score, midi

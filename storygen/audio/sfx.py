@@ -1,8 +1,9 @@
 """Sound effects: words in the scene -> cues at the words' narration times -> one mixed WAV.
 
-`basic` is the baseline: the sounds are SYNTHESISED with numpy from recipes in
-library/sfx/manifest.yaml (tones with glides and decaying partials, band-limited noise with
-sweeps and flutter, and seeded scatters of either), so the library needs no recorded audio.
+`basic`: the sounds are SYNTHESISED with numpy from recipes in library/sfx/manifest.yaml (tones
+with glides and decaying partials, band-limited noise with sweeps and flutter, and seeded
+scatters of either) or RENDERED from General MIDI notes (`gm` layers: a trumpet fanfare, a tom
+roll, the GM "seashore" effect) with the synth's soundfont, so the library needs no recordings.
 Each sound lists trigger words; a word matches a trigger by its simple lemma (bubbles, bubbled,
 bubbling -> bubble; hopped -> hop), irregular forms are listed in the manifest (swam, flew).
 
@@ -25,12 +26,13 @@ from ..errors import ConfigError
 from ..records import Record, SfxCue, SfxCues, WordTiming
 from ..registry import Registry
 from .wav import fade
+from .words import lemma_candidates
 
 MANIFEST = LIBRARY_DIR / "sfx" / "manifest.yaml"
 MAX_CUES = 4
 MAX_SAME = 2
 MIN_GAP_S = 0.8
-LAYER_TYPES = ("tone", "noise", "events")
+LAYER_TYPES = ("tone", "noise", "events", "gm")
 SHAPES = ("exp", "swell", "flat")
 
 
@@ -61,6 +63,9 @@ class Layer(Record):
     pitch: tuple[float, float] = (1.0, 1.0)  # random frequency factor range per event
     scale: tuple[float, ...] = ()  # or a factor drawn from this list (e.g. a pentatonic scale)
     level: tuple[float, float] = (1.0, 1.0)  # random gain range per event
+    program: int = 0  # gm: General MIDI program (ignored for drums)
+    drums: bool = False  # gm: play `notes` on the percussion channel
+    notes: tuple[tuple[float, float, float, float], ...] = ()  # gm: (start s, key, length s, velocity)
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,13 @@ def _check_layer(layer: Layer, where: str) -> None:
         if layer.sound is None:
             raise ConfigError(f"{where}: an events layer needs a `sound` layer to scatter")
         _check_layer(layer.sound, where)
+    if layer.type == "gm":
+        if not layer.notes or not 0 <= layer.program <= 127:
+            raise ConfigError(f"{where}: a gm layer needs `notes` [[start s, key, length s, velocity]]"
+                              " and a `program` 0-127")
+        for start, key, length, vel in layer.notes:
+            if start < 0 or length <= 0 or not 0 <= key <= 127 or not 1 <= vel <= 127:
+                raise ConfigError(f"{where}: gm note {[start, key, length, vel]} is out of range")
 
 
 # ---------------------------------------------------------------- synthesis
@@ -207,8 +219,31 @@ def render_layer(layer: Layer, sr: int, rng: np.random.Generator) -> np.ndarray:
                 m = min(len(one), n - at)
                 out[at:at + m] += gain * one[:m]
         return out * layer.gain
+    if layer.type == "gm":
+        return _gm(layer, n, sr) * layer.gain
     wave = _tone(layer, n, sr) if layer.type == "tone" else _noise(layer, n, sr, rng)
     return wave * _envelope(layer, n, sr) * layer.gain
+
+
+def _gm(layer: Layer, n: int, sr: int) -> np.ndarray:
+    """General MIDI notes rendered with the synth's soundfont (mono, peak 1)."""
+    from . import synth
+    from .midi import DRUM_CHANNEL, Note, Part, build_midi
+
+    per_s = 960  # ticks per second at 120 bpm and 480 ticks per beat
+    notes = tuple(Note(int(round(st * per_s)), max(1, int(round(ln * per_s))), int(k), int(v))
+                  for st, k, ln, v in layer.notes)
+    part = Part("sfx", DRUM_CHANNEL if layer.drums else 0, layer.program, notes)
+    stereo = synth.SYNTHS.create("tinysoundfont").render(build_midi([part], 120.0), n / sr)
+    if sr != synth.SAMPLE_RATE:
+        raise ConfigError(f"gm layers need sample_rate {synth.SAMPLE_RATE} (the synth's rate)")
+    out = stereo.mean(axis=1).astype(np.float64)[:n]
+    out = np.pad(out, (0, n - len(out)))
+    peak = np.max(np.abs(out)) or 1.0
+    release = min(n, int(0.02 * sr))
+    if release:
+        out[n - release:] *= np.linspace(1, 0, release)
+    return out / peak
 
 
 @lru_cache(maxsize=256)
@@ -231,21 +266,6 @@ def synth_sound(sound_id: str, seed: int, manifest_path: str | None = None) -> n
 
 
 # ---------------------------------------------------------------- triggers and cues
-
-
-def lemma_candidates(word: str) -> list[str]:
-    """The word and the stems English suffixes suggest: splashes -> splash, hopped -> hop."""
-    w = word.lower().strip("'’")
-    out = [w]
-    for suffix in ("ing", "ed", "es", "s", "y", "ly"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 2:
-            stem = w[: -len(suffix)]
-            out += [stem, stem + "e"]
-            if len(stem) >= 3 and stem[-1] == stem[-2]:
-                out.append(stem[:-1])  # hopped -> hop, swimming -> swim
-            if suffix in ("es", "ed") and stem.endswith("i"):
-                out.append(stem[:-1] + "y")  # flies -> fly, tried -> try
-    return out
 
 
 def trigger_index(manifest: SfxManifest) -> dict[str, str]:

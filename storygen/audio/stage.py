@@ -1,5 +1,11 @@
 """Pipeline entry points for the audio stages: story.json -> files in the book's audio/ folder.
 
+  run_narrate  audio/NN-narration.wav + .json (duration, word timings)
+  run_music    audio/NN-music.mid + .wav + .json (+ NN-arrangement.json for `arranged`)
+  run_sfx      audio/NN-sfx.json + .wav
+  run_mix      audio/NN-mix.wav: narration + ducked music + sfx (run after the three above)
+Settings (mood backend, padding, synth, mix levels) come from configs/audio.yaml.
+
 Scene indices are 1-based, as in the file names: scene 1 -> audio/01-narration.wav.
 Seeds: scene i uses story.prompt.seed + i, so one scene can be regenerated alone.
 All files are written atomically through storygen.io.
@@ -9,13 +15,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import io as sio
+from ..errors import RecordError
 from ..records import MusicScore, Narration, SfxCues, Story, WordTiming
 from . import synth
+from .arrange import SceneContext
+from .config import AudioConfig, audio_config
+from .mix import mix_scene
 from .mood import estimate_mood
-from .music import compose
+from .music import compose_full
 from .narrate import estimate_timings, narrate
 from .sfx import load_manifest, mix_cues, plan_sfx
-from .wav import encode_wav
+from .wav import decode_wav, encode_wav
 
 AUDIO_DIR = "audio"
 
@@ -50,18 +60,26 @@ def scene_timing(book_dir: Path, index: int, text: str) -> tuple[float, tuple[Wo
 
 
 def run_music(story: Story, book_dir: Path, backend: str = "basic",
-              synth_backend: str = "tinysoundfont") -> list[MusicScore]:
-    """Writes audio/NN-music.mid, audio/NN-music.wav and audio/NN-music.json for every scene."""
+              synth_backend: str | None = None, config: AudioConfig | None = None) -> list[MusicScore]:
+    """Writes audio/NN-music.mid, .wav and .json for every scene (+ NN-arrangement.json when the
+    backend explains itself). The mood comes from config.mood_backend, the length from the
+    narration (or an estimate) plus config.music.padding_s."""
+    cfg = config or audio_config()
     out = []
     for index, text in enumerate(story.scenes, start=1):
         duration, _ = scene_timing(book_dir, index, text)
-        mood = estimate_mood(text)
-        score, midi = compose(text, mood, story.prompt.theme, duration, scene_seed(story, index),
-                              index, backend=backend)
+        mood = estimate_mood(text, cfg.mood_backend)
+        context = SceneContext(hero=story.prompt.hero, story_seed=story.prompt.seed,
+                               padding_s=cfg.music.padding_s)
+        score, midi, arrangement = compose_full(text, mood, story.prompt.theme, duration,
+                                                scene_seed(story, index), index, backend, context)
         sio.write_bytes(Path(book_dir) / score.midi, midi)
         sio.write_bytes(Path(book_dir) / score.wav,
-                        synth.render_wav(midi, score.duration_s, backend=synth_backend))
+                        synth.render_wav(midi, score.duration_s, backend=synth_backend or cfg.music.synth,
+                                         reverb=cfg.music.reverb))
         sio.write_record(audio_path(book_dir, index, "music.json"), score)
+        if arrangement is not None:
+            sio.write_record(audio_path(book_dir, index, "arrangement.json"), arrangement)
         out.append(score)
     return out
 
@@ -78,4 +96,27 @@ def run_sfx(story: Story, book_dir: Path, backend: str = "basic") -> list[SfxCue
         sio.write_bytes(Path(book_dir) / cues.wav, encode_wav(samples, rate))
         sio.write_record(audio_path(book_dir, index, "sfx.json"), cues)
         out.append(cues)
+    return out
+
+
+def _read_wav(path: Path, step: str):
+    if not path.exists():
+        raise RecordError(f"{path} does not exist; run `storygen {step}` first")
+    return decode_wav(path.read_bytes())
+
+
+def run_mix(story: Story, book_dir: Path, config: AudioConfig | None = None) -> list[Path]:
+    """Writes audio/NN-mix.wav (44.1 kHz stereo) for every scene from its narration, music and
+    sfx WAVs: the music ducked under the voice, the sum normalised to mix.peak_dbfs."""
+    cfg = config or audio_config()
+    out = []
+    for index in range(1, len(story.scenes) + 1):
+        voice, voice_rate = _read_wav(audio_path(book_dir, index, "narration.wav"), "narrate")
+        music, rate = _read_wav(audio_path(book_dir, index, "music.wav"), "music")
+        effects, sfx_rate = _read_wav(audio_path(book_dir, index, "sfx.wav"), "sfx")
+        if sfx_rate != rate:
+            raise RecordError(f"audio/{index:02d}-sfx.wav is {sfx_rate} Hz but the music is {rate} Hz;"
+                              " rerun `storygen sfx` and `storygen music`")
+        samples = mix_scene(voice, voice_rate, music, effects, rate, cfg.mix)
+        out.append(sio.write_bytes(audio_path(book_dir, index, "mix.wav"), encode_wav(samples, rate)))
     return out
