@@ -276,7 +276,7 @@ def narrate(book_dir, backend) -> None:
 
 @main.command()
 @_book_arg
-@click.option("--backend", default=None, help="Music backend: basic (baseline).")
+@click.option("--backend", default=None, help="Music backend: arranged (default: leitmotif + composed library) or basic (baseline).")
 def music(book_dir, backend) -> None:
     """Score each scene: audio/NN-music.mid and .wav, sized to the narration."""
     from .audio.stage import run_music
@@ -299,15 +299,49 @@ def sfx(book_dir, backend) -> None:
 @main.command()
 @_book_arg
 @click.option("--backend", default=None, help="Book backend: html.")
-def book(book_dir, backend) -> None:
-    """Write book.html, the self-contained viewer, from a book folder."""
-    from .book import write_book
+@click.option("--pdf", is_flag=True, help="Also export book.pdf (title page + one page per scene).")
+def book(book_dir, backend, pdf) -> None:
+    """Write book.html, the self-contained viewer, from a book folder (and book.pdf with --pdf).
+
+    Open book.html straight from disk in any browser: arrows or swipes turn the pages, the
+    play button (or space) reads the page aloud with music and sound effects.
+    """
+    from .book import write_book, write_pdf
 
     story = _book_story(book_dir)
-    path = write_book(story, Path(book_dir), load_options().hex(story.prompt.color),
-                      backend or load_settings().backends.book)
+    accent = load_options().hex(story.prompt.color)
+    path = write_book(story, Path(book_dir), accent, backend or load_settings().backends.book)
     out.print(f"wrote {path}")
+    if pdf:
+        out.print(f"wrote {write_pdf(story, Path(book_dir), accent)}")
 
+
+from .cli_corpus import corpus as _corpus, keywords as _keywords  # noqa: E402
+
+main.add_command(_corpus)
+main.add_command(_keywords)
+
+from .batch_cli import batch as _batch  # noqa: E402
+
+main.add_command(_batch)
+
+
+from .scenes.cli import evaluate_layout as _evaluate_layout, library as _library  # noqa: E402
+
+main.add_command(_library)
+main.add_command(_evaluate_layout)
+
+
+from .lm.cli import evaluate as _lm_evaluate  # noqa: E402  (torch loads only when a command runs)
+from .lm.cli import train as _lm_train  # noqa: E402
+
+main.add_command(_lm_train)
+main.add_command(_lm_evaluate)
+
+from .audio.cli import evaluate_mood_cmd as _evaluate_mood, mix as _mix  # noqa: E402
+
+main.add_command(_evaluate_mood)
+main.add_command(_mix)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

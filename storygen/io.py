@@ -84,3 +84,25 @@ def ensure_writable_dir(path: str | os.PathLike) -> Path:
     if not os.access(probe, os.W_OK | os.X_OK):
         raise OutputError(f"{probe} is not writable; choose another --out")
     return path
+
+
+def read_jsonl(path: str | os.PathLike, hint: str = "") -> list[tuple[str, object]]:
+    """(where, value) for each non-blank line of a JSONL file; `where` is "path:line" for messages.
+
+    `hint` says what to do when the file is missing or broken (e.g. the command that makes it).
+    """
+    path = Path(path)
+    tail = f"; {hint}" if hint else ""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise RecordError(f"{path} does not exist{tail}") from None
+    out = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            out.append((f"{path}:{n}", json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise RecordError(f"{path}:{n}: not valid JSON ({exc.msg}){tail}") from None
+    return out

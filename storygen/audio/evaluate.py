@@ -3,13 +3,13 @@ Spearman rank correlation between the estimated and the gold valence and arousal
 source (random corpus scenes vs scenes written for the set). Target: rho >= 0.6 for both."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
 from ..config import DATA_DIR
 from ..errors import RecordError
+from ..io import read_jsonl
 from .mood import estimate_mood
 
 GOLD = DATA_DIR / "gold" / "mood.jsonl"
@@ -45,23 +45,13 @@ def spearman(a, b) -> float:
 
 def load_gold(path: str | Path | None = None) -> list[dict]:
     path = Path(path) if path else GOLD
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise RecordError(f"Mood gold set {path} does not exist") from None
     rows = []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise RecordError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+    for where, row in read_jsonl(path):
         if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
-            raise RecordError(f"{path}:{n}: needs a non-empty `text`")
+            raise RecordError(f"{where}: needs a non-empty `text`")
         for key in ("valence", "arousal"):
             if row.get(key) not in _LEVELS:
-                raise RecordError(f"{path}:{n}: `{key}` must be one of -1, -0.5, 0, 0.5, 1 (the 5-point scale / 2)")
+                raise RecordError(f"{where}: `{key}` must be one of -1, -0.5, 0, 0.5, 1 (the 5-point scale / 2)")
         rows.append(row)
     if len(rows) < 3:
         raise RecordError(f"{path}: needs at least 3 labelled scenes, found {len(rows)}")

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import ClassVar, Iterable, Optional
 
 from ..config import DATA_DIR
-from ..errors import BackendError, RecordError
-from ..io import write_text
+from ..errors import BackendError
+from ..io import read_jsonl as _jsonl_rows, write_text
 from ..options import load_options
 from ..records import Record
 from .split import SPLIT_NAMES, CorpusSplits
@@ -267,15 +267,5 @@ def write_keyword_corpus(kstories: list[KeywordStory], cfg: KeywordConfig,
 
 def read_jsonl(path: Path | str, cls: type[Record]) -> list:
     """Records of one keyword or planner JSONL file (what the trainers call)."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise RecordError(f"{path} does not exist; run `storygen keywords` first") from None
-    out = []
-    for n, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                out.append(cls.from_dict(json.loads(line), where=f"{path}:{n}"))
-            except json.JSONDecodeError as exc:
-                raise RecordError(f"{path}:{n}: not valid JSON ({exc.msg}); run `storygen keywords` again") from None
-    return out
+    rows = _jsonl_rows(path, "run `storygen keywords`")
+    return [cls.from_dict(data, where=where) for where, data in rows]

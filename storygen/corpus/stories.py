@@ -1,7 +1,6 @@
 """Loading the in-house corpus (data/corpus/stories.jsonl), one CorpusStory per line."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -9,7 +8,8 @@ from pathlib import Path
 from typing import Optional
 
 from ..config import CONFIG_DIR, DATA_DIR, load_config
-from ..errors import ConfigError, RecordError
+from ..errors import ConfigError
+from ..io import read_jsonl
 from ..records import Record
 
 CORPUS_PATH = DATA_DIR / "corpus" / "stories.jsonl"
@@ -38,20 +38,8 @@ def load_stories(path: Path | str = CORPUS_PATH) -> list[CorpusStory]:
 
 @lru_cache(maxsize=4)
 def _load(path: str, stamp: int = 0) -> tuple[CorpusStory, ...]:
-    out = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise RecordError(f"Corpus file {path} does not exist") from None
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise RecordError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-        out.append(CorpusStory.from_dict(data, where=f"{path}:{n}"))
-    return tuple(out)
+    rows = read_jsonl(path, "run scripts/merge_corpus.py")
+    return tuple(CorpusStory.from_dict(data, where=where) for where, data in rows)
 
 
 # ------------------------------------------------------------------ text units shared by the tools

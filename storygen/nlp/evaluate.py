@@ -20,7 +20,6 @@ and are reported separately as held-out.
 """
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from ..config import DATA_DIR
 from ..errors import RecordError
+from ..io import read_jsonl
 from ..records import Prompt
 
 GOLD_DIR = DATA_DIR / "gold"
@@ -69,18 +69,7 @@ def strip_annotations(scene: str, where: str) -> tuple[str, list[tuple[int, str,
 
 
 def load_jsonl(path: Path) -> list[dict]:
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise RecordError(f"Gold file {path} does not exist") from None
-    out = []
-    for n, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise RecordError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-    return out
+    return [row for _, row in read_jsonl(path)]
 
 
 def load_coref_gold(path: Path = GOLD_DIR / "coref.jsonl"):
