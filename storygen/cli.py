@@ -343,5 +343,9 @@ from .audio.cli import evaluate_mood_cmd as _evaluate_mood, mix as _mix  # noqa:
 main.add_command(_evaluate_mood)
 main.add_command(_mix)
 
+from .nlp.cli import evaluate_nlp as _evaluate_nlp  # noqa: E402
+
+main.add_command(_evaluate_nlp)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

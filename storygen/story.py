@@ -5,6 +5,8 @@ with a new seed; if that fails too, use a curated story from the corpus.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .corpus.stories import load_stories
 from .errors import SafetyError
 from .lm.planner import PLANNERS
@@ -52,10 +54,16 @@ def _attempt_record(cands: Candidates, attempt: int) -> list[CandidateScore]:
             for i, c in enumerate(cands.candidates)]
 
 
+@lru_cache(maxsize=None)
+def _safe_stories(theme: str) -> tuple:
+    """The theme's corpus stories that pass the output filter (checked once per process)."""
+    return tuple(s for s in load_stories() if s.theme == theme and rejection_reason(s.scenes) is None)
+
+
 def fallback_story(plan: Plan, scores: tuple[CandidateScore, ...], ranker: str) -> Story:
     """A curated corpus story for the same theme, closest to the prompt's picks."""
     p = plan.prompt
-    pool = [s for s in load_stories() if s.theme == p.theme and rejection_reason(s.scenes) is None]
+    pool = _safe_stories(p.theme)
     if not pool:
         raise SafetyError(f"No candidate passed the safety filter and the corpus has no {p.theme!r}"
                           " story to fall back on; try another --seed")

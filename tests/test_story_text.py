@@ -76,6 +76,7 @@ def test_all_rejected_falls_back_to_a_curated_corpus_story(monkeypatch):
     curated = CorpusStory(id="underwater-999", theme="underwater", hero="mermaid", color="teal",
                           adjective="silly", title="Curated", scenes=SCENES)
     monkeypatch.setattr(story_mod, "load_stories", lambda: [curated])
+    story_mod._safe_stories.cache_clear()
     monkeypatch.setattr(story_mod.WRITERS.create("template").__class__, "write",
                         lambda self, plan, k, seed: Candidates(plan=plan, candidates=tuple(
                             Candidate(scenes=("They hate it.",) * 5, seed=seed, backend="t") for _ in range(k))))
@@ -87,3 +88,4 @@ def test_all_rejected_falls_back_to_a_curated_corpus_story(monkeypatch):
     assert len(story.scores) == 4  # both attempts' rejections are on record, with their seeds
     assert story.scores[0].rejected.startswith("attempt 0, seed ") and "hate" in story.scores[0].rejected
     assert story.scores[2].rejected.startswith("attempt 1, seed ")
+    story_mod._safe_stories.cache_clear()
