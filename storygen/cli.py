@@ -316,36 +316,22 @@ def book(book_dir, backend, pdf) -> None:
         out.print(f"wrote {write_pdf(story, Path(book_dir), accent)}")
 
 
-from .cli_corpus import corpus as _corpus, keywords as _keywords  # noqa: E402
+# ------------------------------------------------------------------ commands from other modules
+# Each stage keeps its own commands beside its code; heavy libraries (torch, spaCy) load only
+# when one of these commands runs.
+from .audio.cli import evaluate_mood_cmd, mix  # noqa: E402
+from .batch_cli import batch  # noqa: E402
+from .cli_corpus import corpus, keywords  # noqa: E402
+from .lm.cli import evaluate, train  # noqa: E402
+from .nlp.cli import evaluate_nlp  # noqa: E402
+from .ranker_cli import evaluate_stories, train_ranker  # noqa: E402
+from .scenes.cli import evaluate_layout, library  # noqa: E402
 
-main.add_command(_corpus)
-main.add_command(_keywords)
+train.add_command(train_ranker)
+for _command in (corpus, keywords, train, evaluate, evaluate_nlp, evaluate_layout,
+                 evaluate_mood_cmd, evaluate_stories, library, mix, batch):
+    main.add_command(_command)
 
-from .batch_cli import batch as _batch  # noqa: E402
-
-main.add_command(_batch)
-
-
-from .scenes.cli import evaluate_layout as _evaluate_layout, library as _library  # noqa: E402
-
-main.add_command(_library)
-main.add_command(_evaluate_layout)
-
-
-from .lm.cli import evaluate as _lm_evaluate  # noqa: E402  (torch loads only when a command runs)
-from .lm.cli import train as _lm_train  # noqa: E402
-
-main.add_command(_lm_train)
-main.add_command(_lm_evaluate)
-
-from .audio.cli import evaluate_mood_cmd as _evaluate_mood, mix as _mix  # noqa: E402
-
-main.add_command(_evaluate_mood)
-main.add_command(_mix)
-
-from .nlp.cli import evaluate_nlp as _evaluate_nlp  # noqa: E402
-
-main.add_command(_evaluate_nlp)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -65,3 +65,4 @@ def rank(cands: Candidates, ranker: str = "heuristic") -> Story | None:
     cand = cands.candidates[best.index]
     return Story(prompt=cands.plan.prompt, plan=cands.plan, title=cand.title, scenes=cand.scenes,
                  chosen=best.index, scores=tuple(scores), ranker=ranker)
+from .coherence import backend as _coherence  # noqa: E402,F401  registers "coherence"; loads its model on first use

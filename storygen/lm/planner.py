@@ -37,3 +37,9 @@ class TemplatePlanner:
             tuple(dict.fromkeys(pick[r] for r in spec.roles)) for spec in load_baselines().scenes
         )
         return Plan(prompt=prompt, scenes=scenes, backend=self.name, seed=seed)
+
+
+# The fine-tuned planner (models/planner); torch loads only when it plans.
+from .lm_backends import LMPlanner  # noqa: E402
+
+PLANNERS.register("lm")(LMPlanner)

@@ -47,3 +47,9 @@ class TemplateWriter:
             out.append(Candidate(scenes=scenes, seed=cseed, backend=self.name,
                                  settings={"patterns": "configs/baselines.yaml"}, title=title))
         return Candidates(plan=plan, candidates=tuple(out))
+
+
+# The fine-tuned generator (models/generator); torch loads only when it writes.
+from .lm_backends import LMWriter  # noqa: E402
+
+WRITERS.register("lm")(LMWriter)

@@ -1,0 +1,133 @@
+"""The `lm` planner and writer: the fine-tuned adapters in models/ on the base LM.
+
+The adapter is merged into a copy of the base weights once per process (and, for the ct2
+engine, converted once per machine into the cache folder). Nothing here imports torch until a
+plan or a story is actually asked for, so the CLI stays quick.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+from ..config import MODELS_DIR
+from ..errors import BackendError
+from ..records import Candidate, Candidates, Plan, Prompt
+from .decode import sample_plans, write_drafts
+from .engines import CT2Engine, Engine, HFEngine, ct2_model, pick_engine
+from .recipe import DecodeSettings, default_recipe
+from .train import ADAPTER_FILE, CONFIG_FILE
+
+PLAN_ROUNDS = 3
+
+
+def adapter_dir(task: str, models_dir: Path | str | None = None) -> Path:
+    folder = Path(models_dir or MODELS_DIR) / task
+    if not (folder / ADAPTER_FILE).exists() or not (folder / CONFIG_FILE).exists():
+        raise BackendError(f"No trained {task} adapter in {folder}; run: storygen train {task}")
+    return folder
+
+
+def adapter_key(folder: Path, base: Path) -> str:
+    """Names the merged model: adapter bytes + base folder, so a retrained adapter is reconverted."""
+    h = hashlib.sha256()
+    for name in (ADAPTER_FILE, CONFIG_FILE):
+        h.update((folder / name).read_bytes())
+    h.update(str(base.resolve()).encode())
+    return f"{folder.name}-{h.hexdigest()[:12]}"
+
+
+@lru_cache(maxsize=4)
+def merged_model(folder: str, base: str):
+    """(fp32 model with the LoRA folded in, tokenizer)."""
+    from peft import PeftModel
+
+    from .base import fresh_base
+
+    model, tok = fresh_base(base)
+    with warnings.catch_warnings():  # peft calls a transformers API deprecated for v6
+        warnings.simplefilter("ignore", FutureWarning)
+        model = PeftModel.from_pretrained(model, folder).merge_and_unload()
+    model.eval()
+    return model, tok
+
+
+@lru_cache(maxsize=4)
+def _engine(folder: str, base: str, kind: str, key: str, threads: int) -> Engine:
+    if kind == "hf":
+        model, tok = merged_model(folder, base)
+        return HFEngine(model, tok, threads)
+    from .base import load_base
+
+    _, tok = load_base(base)
+    target = ct2_model(tok, key, build=lambda: merged_model(folder, base)[0])
+    return CT2Engine(target, tok, threads)
+
+
+def load_engine(task: str, s: DecodeSettings, models_dir: Path | str | None = None) -> Engine:
+    from .base import base_dir
+
+    folder = adapter_dir(task, models_dir)
+    base = base_dir()
+    kind = pick_engine(s.engine)
+    return _engine(str(folder), str(base), kind, adapter_key(folder, base), s.threads)
+
+
+def _encoder(engine: Engine):
+    from .data import Encoder
+
+    return Encoder(engine.tok)
+
+
+def _plan_is_safe(scenes) -> bool:
+    from ..safety import rejection_reason
+
+    return rejection_reason(tuple(", ".join(s) for s in scenes)) is None
+
+
+class LMPlanner:
+    """Prompt -> Plan with the fine-tuned planner; a template plan only if every sample fails."""
+
+    name = "lm"
+
+    def __init__(self, models_dir: Path | str | None = None, settings: DecodeSettings | None = None):
+        self.models_dir, self.settings = models_dir, settings
+
+    def plan(self, prompt: Prompt, seed: int) -> Plan:
+        s = self.settings or default_recipe("planner").decode
+        engine = load_engine("planner", s, self.models_dir)
+        scenes, _ = sample_plans(engine, _encoder(engine), prompt, s, seed, PLAN_ROUNDS, _plan_is_safe)
+        if scenes is None:
+            from .planner import TemplatePlanner
+
+            fallback = TemplatePlanner().plan(prompt, seed)
+            return Plan(prompt=prompt, scenes=fallback.scenes, backend="lm-fallback-template", seed=seed)
+        return Plan(prompt=prompt, scenes=scenes, backend=self.name, seed=seed)
+
+
+class LMWriter:
+    """Plan -> K candidates, decoded together, each scene checked against its plan keywords."""
+
+    name = "lm"
+
+    def __init__(self, models_dir: Path | str | None = None, settings: DecodeSettings | None = None):
+        self.models_dir, self.settings = models_dir, settings
+
+    def write(self, plan: Plan, k: int, seed: int) -> Candidates:
+        s = self.settings or default_recipe("generator").decode
+        engine = load_engine("generator", s, self.models_dir)
+        steer = None
+        if s.guided != "off" and not engine.guides:
+            steer = load_engine("generator", replace(s, engine="hf"), self.models_dir)
+        drafts = write_drafts(engine, _encoder(engine), plan.prompt, plan.scenes, k, s, seed, steer)
+        common = {"engine": engine.name, "guided": s.guided, "temperature": s.temperature, "top_p": s.top_p,
+                  "top_k": s.top_k, "repetition_penalty": s.repetition_penalty,
+                  "no_repeat_ngram_size": s.no_repeat_ngram_size, "max_new_tokens": s.max_new_tokens,
+                  "retries": s.retries, "retry_width": s.retry_width, "batch_seed": seed, "k": k}
+        out = tuple(
+            Candidate(scenes=tuple(d.scenes), seed=seed, backend=self.name, title=d.title,
+                      settings={**common, "index": i, "tries": list(d.tries), "passed": list(d.passed)})
+            for i, d in enumerate(drafts))
+        return Candidates(plan=plan, candidates=out)

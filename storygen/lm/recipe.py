@@ -1,0 +1,109 @@
+"""Training recipes (configs/train_planner.yaml, configs/train_generator.yaml) and decoding settings.
+
+A recipe is everything that decides a trained adapter: data, LoRA shape, optimiser, steps, seed.
+`decode` holds the inference settings of the model the recipe trains; they are read from the
+config at inference time, so they can be tuned without retraining.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..config import CONFIG_DIR, ROOT, load_config
+from ..errors import ConfigError
+from ..records import Record
+
+TASKS = ("planner", "generator")
+ALL_LINEAR = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+
+
+@dataclass(frozen=True)
+class LoraSpec(Record):
+    r: int = 16
+    alpha: int = 32
+    dropout: float = 0.05
+    target_modules: tuple[str, ...] = ALL_LINEAR
+    top_layers: int = 0  # adapt only the last N decoder layers (0 = all): backward stops there
+
+
+@dataclass(frozen=True)
+class DecodeSettings(Record):
+    engine: str = "auto"  # ct2 (CTranslate2 int8, fast), hf (transformers, reference), auto
+    temperature: float = 0.8
+    top_p: float = 0.92
+    top_k: int = 0  # 0 = no top-k cut
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    max_new_tokens: int = 110  # per scene (generator) or per plan (planner)
+    title_tokens: int = 16
+    retries: int = 3  # re-decoding rounds for scenes that miss a keyword or the hero
+    retry_width: int = 2  # samples per failing scene and round, decoded in one batch
+    guided: str = "repair"  # keyword guidance (hf engine): off, repair (continue failing scenes), all
+    samples: int = 4  # planner: plans sampled in one batch, the first valid one wins
+    threads: int = 2
+
+
+@dataclass(frozen=True)
+class TrainRecipe(Record):
+    task: str  # planner | generator
+    seed: int = 0
+    epochs: int = 3
+    max_steps: int = 0  # 0 = as many as the epochs take
+    batch_size: int = 8  # sequences per optimiser step
+    micro_batch: int = 4  # sequences per forward pass (gradient accumulation in between)
+    lr: float = 2e-4
+    min_lr_ratio: float = 0.1  # cosine decay ends at lr * this
+    warmup_steps: int = 6
+    weight_decay: float = 0.0
+    grad_clip: float = 1.0
+    max_tokens: int = 448  # longer examples are dropped (and counted), never truncated
+    threads: int = 2
+    save_every: int = 10  # steps between checkpoints (and at every epoch end)
+    log_every: int = 5
+    keywords_dir: str = "data/corpus/keywords"
+    plan_size: tuple[int, int] = (2, 5)  # planner targets: keywords per scene, most salient kept
+    out: str = "models/generator"
+    runs: str = "runs/generator"
+    lora: LoraSpec = field(default_factory=LoraSpec)
+    decode: DecodeSettings = field(default_factory=DecodeSettings)
+
+    def path(self, value: str) -> Path:
+        """Recipe paths are relative to the repository root, not to the working directory."""
+        p = Path(value)
+        return p if p.is_absolute() else ROOT / p
+
+
+def check_recipe(recipe: TrainRecipe, where: str) -> TrainRecipe:
+    bad = []
+    if recipe.task not in TASKS:
+        bad.append(f"task must be one of {', '.join(TASKS)}, got {recipe.task!r}")
+    if recipe.micro_batch < 1 or recipe.batch_size < 1 or recipe.batch_size % recipe.micro_batch:
+        bad.append("batch_size must be a positive multiple of micro_batch")
+    if recipe.epochs < 1 or recipe.max_steps < 0 or recipe.lr <= 0:
+        bad.append("epochs >= 1, max_steps >= 0 and lr > 0 are required")
+    if not (1 <= recipe.plan_size[0] <= recipe.plan_size[1]):
+        bad.append("plan_size is [min, max] with 1 <= min <= max")
+    if recipe.lora.r < 1 or recipe.lora.top_layers < 0:
+        bad.append("lora: r >= 1 and top_layers >= 0 are required")
+    if recipe.decode.engine not in ("auto", "ct2", "hf"):
+        bad.append(f"decode: engine must be auto, ct2 or hf, got {recipe.decode.engine!r}")
+    if recipe.decode.guided not in ("off", "repair", "all"):
+        bad.append(f"decode: guided must be off, repair or all, got {recipe.decode.guided!r}")
+    if not (0 < recipe.decode.top_p <= 1) or recipe.decode.temperature <= 0:
+        bad.append("decode: top_p in (0, 1] and temperature > 0 are required")
+    if bad:
+        raise ConfigError(f"{where}: " + "; ".join(bad))
+    return recipe
+
+
+def load_recipe(path: str | Path) -> TrainRecipe:
+    return check_recipe(load_config(path, TrainRecipe), str(path))
+
+
+@lru_cache(maxsize=None)
+def default_recipe(task: str) -> TrainRecipe:
+    """The shipped recipe of a task (its decode section drives inference)."""
+    if task not in TASKS:
+        raise ConfigError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
+    return load_recipe(CONFIG_DIR / f"train_{task}.yaml")
