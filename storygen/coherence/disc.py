@@ -2,7 +2,7 @@
 
 Whole-scene and sentence vectors barely move when "found" becomes "lost" or a `not` appears, so
 an ELECTRA-style discriminator reads each token in context and says how likely it was changed.
-It is trained on antonym and negation edits and swapped-in sentences of the train split; its per-sentence "surprise"
+It is trained on antonym and negation edits of the train split (config `kinds`); its per-sentence "surprise"
 (-Σ log P(token is original)) becomes a feature of the story head. Only the fine-tuned top
 layers and a linear head are stored (fp16).
 """
@@ -28,7 +28,7 @@ class DiscConfig(Record):
     """The `disc:` section of configs/train_ranker.yaml."""
 
     enabled: bool = True
-    kinds: tuple[str, ...] = ("antonym", "swap_in")  # edits whose changed words it learns to spot
+    kinds: tuple[str, ...] = ("antonym",)  # edits whose changed words it learns to spot
     first_layer: int = 4  # layers from here on are copied and fine-tuned
     edits_per_story: int = 8
     epochs: int = 3
