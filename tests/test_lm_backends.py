@@ -60,8 +60,8 @@ def test_writer_batch_is_seeded_and_records_settings(tiny_models, engine):
         assert len(c.scenes) == 5 and c.backend == "lm" and c.seed == 9 and c.title
         assert c.settings["engine"] == engine and c.settings["index"] == i and c.settings["k"] == 3
         assert c.settings["temperature"] == s.temperature and c.settings["batch_seed"] == 9
-        # junk never passes: each scene used 1 + retries x width decodes and one guided repair
-        assert c.settings["tries"] == [4] * 5 and c.settings["passed"] == [False] * 5
+        # junk never passes: each scene used 2 samples, 1 retry x 2, and one guided re-decode
+        assert c.settings["tries"] == [5] * 5 and c.settings["passed"] == [False] * 5
     again = LMWriter(tiny_models, s).write(PLAN, 3, seed=9)
     assert dumps(again) == dumps(cands)  # byte-identical JSON for the same seed
     other = LMWriter(tiny_models, s).write(PLAN, 3, seed=10)

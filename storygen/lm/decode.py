@@ -126,12 +126,32 @@ def sample_plans(engine: Engine, enc: Encoder, prompt: Prompt, s: DecodeSettings
 
 @dataclass
 class Draft:
-    ids: list[int]
+    start: list[int]  # the story header
+    markers: list[list[int]] = field(default_factory=list)  # "i (keywords):" per scene
+    bodies: list[list[int]] = field(default_factory=list)  # scene ids, without the closing newline
     scenes: list[str] = field(default_factory=list)
     tries: list[int] = field(default_factory=list)  # decodes spent per scene
     passed: list[bool] = field(default_factory=list)
+    attempts: list[Attempt] = field(default_factory=list)  # the accepted attempt of each scene
     names: tuple[str, ...] = ()
     title: str = ""
+
+    def prefix(self, enc: Encoder, upto: int, window: int = 0) -> list[int]:
+        """The story's ids before scene `upto` (0-based): header + earlier scenes; with a window,
+        only scene 1 (it introduces the hero) and the last window-1 scenes before `upto`."""
+        ids = list(self.start)
+        for j, (m, b) in enumerate(zip(self.markers[:upto], self.bodies[:upto])):
+            if not window or j == 0 or j >= upto - (window - 1):
+                ids += m + b + [enc.nl]
+        return ids
+
+    def accept(self, i: int, a: Attempt, enc: Encoder) -> None:
+        self.bodies[i:i + 1] = [a.body(enc)]
+        self.scenes[i:i + 1] = [a.text]
+        self.passed[i:i + 1] = [a.ok]
+        self.attempts[i:i + 1] = [a]
+        if i == 0:
+            self.names = hero_names(a.text)
 
 
 def scene_keywords(plan_words: Sequence[str], hero: str) -> tuple[str, ...]:
@@ -142,53 +162,52 @@ def scene_keywords(plan_words: Sequence[str], hero: str) -> tuple[str, ...]:
 
 def write_drafts(engine: Engine, enc: Encoder, prompt: Prompt, plan: Sequence[Sequence[str]],
                  k: int, s: DecodeSettings, seed: int, guide_engine: Engine | None = None) -> list[Draft]:
-    """K drafts decoded together, scene by scene. `guide_engine` (hf) repairs scenes that still
-    miss a keyword or the hero: it continues the best attempt, steered toward what is missing."""
+    """K drafts decoded together, scene by scene, `scene_samples` samples each (best kept, plus
+    `retries` rounds for failing ones). Then, if guided, every scene still missing a keyword or
+    the hero is re-decoded once with keyword guidance (hf), all of them in one batch."""
     engine.session(derive_seed("write", seed))
     steer = engine if engine.guides else guide_engine
     if s.guided == "off" or (steer is not None and not steer.guides):
         steer = None
-    if steer is not None and steer is not engine:
-        steer.session(derive_seed("write", seed))
     start = story_prefix_ids(enc, prompt.theme, prompt.hero, prompt.color, prompt.adjective)
-    drafts = [Draft(ids=list(start)) for _ in range(k)]
-    for i, words in enumerate(plan):
-        header = scene_keywords(words, prompt.hero)
+    drafts = [Draft(start=list(start)) for _ in range(k)]
+    headers = [scene_keywords(words, prompt.hero) for words in plan]
+    for i, (words, header) in enumerate(zip(plan, headers)):
         marker = scene_prefix_ids(enc, i + 1, header)
-        judge_ = _judge_for(drafts, enc, words, prompt.hero, first=i == 0)
+        judge_ = _judge_for(drafts, enc, words, prompt.hero, i)
         for d in drafts:
             d.tries.append(0)
+            d.markers.append(marker)
         guide = header if steer is engine and s.guided == "all" else None
         best = _sample_rounds(engine, enc, drafts, marker, judge_, s, seed, i, guide)
-        if steer is not None:
-            _repair(steer, enc, drafts, best, marker, judge_, s, seed, i, prompt.hero)
-        for c, d in enumerate(drafts):
-            a = best[c]
-            d.ids += marker + a.body(enc) + [enc.nl]
-            d.scenes.append(a.text)
-            d.passed.append(a.ok)
-            if i == 0:
-                d.names = hero_names(a.text)
+        for d, a in zip(drafts, best):
+            d.accept(i, a, enc)
+    if steer is not None:
+        if steer is not engine:
+            steer.session(derive_seed("repair", seed))
+        _repair(steer, enc, drafts, plan, headers, prompt.hero, s, seed)
     _titles(engine, enc, drafts, prompt, s, seed)
     return drafts
 
 
-def _judge_for(drafts: list[Draft], enc: Encoder, words, hero: str, first: bool):
-    seen = [set().union(*(grams(t) for t in d.scenes)) if d.scenes else set() for d in drafts]
-    return lambda c, ids: judge(ids, enc, words, hero, drafts[c].names, seen[c], first)
+def _judge_for(drafts: list[Draft], enc: Encoder, words, hero: str, i: int):
+    """judge(candidate, ids) for scene i: repeats are 4-grams of the candidate's other scenes."""
+    def other_grams(d: Draft) -> set:
+        return set().union(*(grams(t) for j, t in enumerate(d.scenes) if j != i)) if d.scenes else set()
+
+    seen = [other_grams(d) for d in drafts]
+    return lambda c, ids: judge(ids, enc, words, hero, drafts[c].names, seen[c], i == 0)
 
 
 def _sample_rounds(engine: Engine, enc: Encoder, drafts: list[Draft], marker: list[int], judge_,
                    s: DecodeSettings, seed: int, i: int, guide) -> list[Attempt]:
-    """A first sample for every candidate, then up to `retries` rounds for the failing ones."""
     k = len(drafts)
     best: list[Attempt | None] = [None] * k
     todo = list(range(k))
     for r in range(1 + s.retries):
-        jobs = [c for c in todo for _ in range(1 if r == 0 else s.retry_width)]
-        outs = engine.generate([drafts[c].ids + marker for c in jobs], s.max_new_tokens,
-                               (enc.nl, enc.eos), s,
-                               derive_seed("scene", seed, i, r),
+        jobs = [c for c in todo for _ in range(s.scene_samples if r == 0 else s.retry_width)]
+        outs = engine.generate([drafts[c].prefix(enc, i, s.context_scenes) + marker for c in jobs], s.max_new_tokens,
+                               (enc.nl, enc.eos), s, derive_seed("scene", seed, i, r),
                                guide=[list(guide)] * len(jobs) if guide else None)
         for c, out in zip(jobs, outs):
             drafts[c].tries[i] += 1
@@ -201,26 +220,26 @@ def _sample_rounds(engine: Engine, enc: Encoder, drafts: list[Draft], marker: li
     return best
 
 
-def _repair(steer: Engine, enc: Encoder, drafts: list[Draft], best: list[Attempt], marker: list[int],
-            judge_, s: DecodeSettings, seed: int, i: int, hero: str) -> None:
-    """One guided continuation of every failing attempt, all in one batch; kept if better."""
-    jobs = [c for c, a in enumerate(best) if not a.ok and (a.missing or not a.hero_ok or not a.finished)]
+def _repair(steer: Engine, enc: Encoder, drafts: list[Draft], plan, headers, hero: str,
+            s: DecodeSettings, seed: int) -> None:
+    """One guided re-decode of every failing scene of every draft, in one batch; kept if better.
+    Each is decoded from its own story prefix (the scenes before it, as first written)."""
+    jobs = [(c, i) for c, d in enumerate(drafts) for i in range(len(plan)) if not d.passed[i]]
     if not jobs:
         return
-    bodies = [best[c].body(enc) for c in jobs]
-    guide = [list(best[c].missing) + ([] if best[c].hero_ok else [hero]) for c in jobs]
-    outs = steer.generate([drafts[c].ids + marker + b for c, b in zip(jobs, bodies)], s.max_new_tokens // 2,
-                          (enc.nl, enc.eos), s, derive_seed("repair", seed, i), guide=guide)
-    for c, body, out in zip(jobs, bodies, outs):
+    outs = steer.generate([drafts[c].prefix(enc, i, s.context_scenes) + drafts[c].markers[i] for c, i in jobs],
+                          s.max_new_tokens, (enc.nl, enc.eos), s, derive_seed("repair", seed),
+                          guide=[list(headers[i]) for _, i in jobs])
+    for (c, i), out in zip(jobs, outs):
         drafts[c].tries[i] += 1
-        a = judge_(c, body + out)
-        if a.rank() > best[c].rank():
-            best[c] = a
+        a = _judge_for(drafts, enc, plan[i], hero, i)(c, out)
+        if a.rank() > drafts[c].attempts[i].rank():
+            drafts[c].accept(i, a, enc)
 
 
 def _titles(engine: Engine, enc: Encoder, drafts: list[Draft], prompt: Prompt,
             s: DecodeSettings, seed: int) -> None:
-    outs = engine.generate([d.ids + title_prefix_ids(enc) for d in drafts], s.title_tokens,
+    outs = engine.generate([d.prefix(enc, len(d.bodies)) + title_prefix_ids(enc) for d in drafts], s.title_tokens,
                            (enc.eos, enc.nl), s, derive_seed("title", seed))
     fallback = f"The {prompt.adjective.title()} {prompt.hero.title()}"
     for d, out in zip(drafts, outs):

@@ -7,7 +7,7 @@ While a keyword is missing from the tokens generated so far:
 - once its first tokens are out, the next token of the keyword gets a large bonus (finish it);
 - the scene-closing newline (and end-of-text) is penalised, so the scene does not end without it.
 A keyword whose first token came out twice without the word being finished ("hiccups" for
-"hiccuped") is given up: pushing further only makes the text stutter.
+"hiccuped") is given up: pushing further only makes the text stutter ("hiccup hiccupped").
 CTranslate2 has no hook for this, so guided decoding runs on the hf engine.
 """
 from __future__ import annotations
@@ -18,12 +18,12 @@ from typing import Sequence
 
 @dataclass(frozen=True)
 class GuideSettings:
-    base: float = 2.0  # first-token bonus at the first generated token
-    slope: float = 0.25  # added per generated token
-    cap: float = 9.0
+    base: float = 1.5  # first-token bonus at the first generated token
+    slope: float = 0.12  # added per generated token
+    cap: float = 8.0
     finish: float = 10.0  # bonus for the next token of a keyword already begun
-    close_penalty: float = 8.0  # on newline / end-of-text while a keyword is missing
-    attempts: int = 2  # first-token emissions before a keyword is given up
+    close_penalty: float = 6.0  # on newline / end-of-text while a keyword is missing
+    attempts: int = 3  # first-token emissions before a keyword is given up
 
 
 def keyword_variants(enc, keyword: str) -> list[list[int]]:

@@ -125,7 +125,9 @@ class LMWriter:
         common = {"engine": engine.name, "guided": s.guided, "temperature": s.temperature, "top_p": s.top_p,
                   "top_k": s.top_k, "repetition_penalty": s.repetition_penalty,
                   "no_repeat_ngram_size": s.no_repeat_ngram_size, "max_new_tokens": s.max_new_tokens,
-                  "retries": s.retries, "retry_width": s.retry_width, "batch_seed": seed, "k": k}
+                  "scene_samples": s.scene_samples, "retries": s.retries, "retry_width": s.retry_width,
+                  "context_scenes": s.context_scenes,
+                  "batch_seed": seed, "k": k}
         out = tuple(
             Candidate(scenes=tuple(d.scenes), seed=seed, backend=self.name, title=d.title,
                       settings={**common, "index": i, "tries": list(d.tries), "passed": list(d.passed)})

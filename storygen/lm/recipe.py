@@ -36,9 +36,11 @@ class DecodeSettings(Record):
     repetition_penalty: float = 1.0
     no_repeat_ngram_size: int = 0
     max_new_tokens: int = 110  # per scene (generator) or per plan (planner)
+    context_scenes: int = 0  # scenes a scene is written after: 0 = all, N = scene 1 + the last N-1
     title_tokens: int = 16
-    retries: int = 3  # re-decoding rounds for scenes that miss a keyword or the hero
-    retry_width: int = 2  # samples per failing scene and round, decoded in one batch
+    scene_samples: int = 2  # samples per candidate and scene, decoded in one batch; the best is kept
+    retries: int = 0  # further rounds for scenes that still miss a keyword or the hero
+    retry_width: int = 2  # samples per failing scene in such a round
     guided: str = "repair"  # keyword guidance (hf engine): off, repair (continue failing scenes), all
     samples: int = 4  # planner: plans sampled in one batch, the first valid one wins
     threads: int = 2
