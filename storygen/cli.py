@@ -222,7 +222,7 @@ def write(plan_path, k, writer, seed, out_path) -> None:
 
 @main.command()
 @click.argument("candidates_path", type=click.Path(path_type=Path))
-@click.option("--ranker", default=None, help="Ranker backend: heuristic (baseline).")
+@click.option("--ranker", default=None, help="Ranker backend: heuristic (baseline) or coherence (the trained model in models/ranker).")
 @click.option("-o", "--out", "out_path", type=click.Path(path_type=Path), default=Path("story.json"), show_default=True)
 def rank(candidates_path, ranker, out_path) -> None:
     """Filter candidates for safety, score them, keep the best as story.json."""
