@@ -33,3 +33,16 @@ class Registry(Generic[T]):
                 f"Unknown {self.kind} backend {name!r}; choose one of: {', '.join(self.names())}"
             ) from None
         return factory(**kwargs)
+
+
+def require_program(program: str, kind: str, backend: str, default: str) -> str:
+    """Path of an optional system program a backend runs, or a BackendError saying how to get it."""
+    import shutil
+
+    exe = shutil.which(program)
+    if exe is None:
+        raise BackendError(
+            f"{kind} backend {backend!r} needs the {program} program: apt-get install {program}"
+            f" (or use the default {default} backend)"
+        )
+    return exe

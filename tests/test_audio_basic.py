@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -102,7 +103,7 @@ def test_missing_voice_and_soundfont_name_install_commands(monkeypatch):
         synth.soundfont_path.cache_clear()
 
 
-@pytest.mark.skipif(narrate.shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
 def test_espeak_narration():
     text = "The fox ran home, and the owl hooted. Good night!"
     a = narrate.synthesize(text, backend="espeak")

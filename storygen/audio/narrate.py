@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ import numpy as np
 from .. import io as sio
 from ..errors import BackendError, RecordError
 from ..records import Narration, WordTiming
-from ..registry import Registry
+from ..registry import Registry, require_program
 from .wav import decode_wav, encode_wav
 
 LEAD_IN_S = 0.25  # silence before the first word, so playback does not start mid-syllable
@@ -325,13 +324,7 @@ class EspeakNarrator:
     sample_rate = 22050
 
     def __init__(self) -> None:
-        exe = shutil.which("espeak-ng")
-        if exe is None:
-            raise BackendError(
-                "Narration backend 'espeak' needs the espeak-ng program: apt-get install espeak-ng"
-                " (or use the default piper backend)"
-            )
-        self._exe = exe
+        self._exe = require_program("espeak-ng", "Narration", "espeak", "piper")
 
     def speak(self, sentence: str):
         with tempfile.TemporaryDirectory(prefix="storygen-espeak-") as tmp:

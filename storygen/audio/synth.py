@@ -13,7 +13,6 @@ response applied by FFT convolution), then fades the tail and sets the level.
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import subprocess
 import tempfile
 from functools import lru_cache
@@ -23,7 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import BackendError
-from ..registry import Registry
+from ..registry import Registry, require_program
 from .midi import DRUM_CHANNEL, length_s, timed_messages
 from .wav import decode_wav, encode_wav, fade
 
@@ -134,13 +133,7 @@ class FluidSynth:
     has_reverb = True
 
     def __init__(self) -> None:
-        exe = shutil.which("fluidsynth")
-        if exe is None:
-            raise BackendError(
-                "Synth backend 'fluidsynth' needs the fluidsynth program: apt-get install fluidsynth"
-                " (or use the default tinysoundfont backend)"
-            )
-        self._exe = exe
+        self._exe = require_program("fluidsynth", "Synth", "fluidsynth", "tinysoundfont")
 
     def render(self, midi: bytes, duration_s: float) -> np.ndarray:
         with tempfile.TemporaryDirectory(prefix="storygen-fluidsynth-") as tmp:
