@@ -48,7 +48,7 @@ def test_planner_always_returns_a_contract_plan(tiny_models):
     assert plan == LMPlanner(tiny_models, s).plan(PROMPT, 3)
 
 
-@pytest.mark.parametrize("engine", ["hf", "ct2"])
+@pytest.mark.parametrize("engine", ["hf-int8", "hf", "ct2"])
 def test_writer_batch_is_seeded_and_records_settings(tiny_models, engine):
     if engine == "ct2":
         pytest.importorskip("ctranslate2", reason="the optional ct2 engine (pip install ctranslate2==4.8.5)")

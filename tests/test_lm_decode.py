@@ -80,11 +80,24 @@ def test_hero_names_and_scene_keywords():
 
 
 def test_normalize_plan_contract():
-    plan = (("barn", "mud"), ("a", "b", "c", "d", "e", "f"), ("x", "y"), ("x", "y"), ("x", "y"))
+    plan = (("barn", "mud"), ("a", "b", "c", "d", "e", "f"), ("x", "y"), ("z", "w"), ("v", "u"))
     got = normalize_plan(plan, "pig")
     assert got[0] == ("pig", "barn", "mud") and len(got[1]) == 5
     assert normalize_plan((("pig",), ("x",), ("x", "y"), ("x", "y"), ("x", "y")), "pig") is None
     assert normalize_plan(plan[:4], "pig") is None and normalize_plan(None, "pig") is None
+
+
+def test_normalize_plan_prefers_new_in_theme_real_words():
+    theme = frozenset({"barn", "mud", "hat", "hay", "goose", "pond", "duck"})
+    anywhere = theme | {"rocket", "moon"}
+    plan = (("barn", "bucchler"), ("hat", "mud", "rocket"), ("hat", "hats", "goose", "pond"),
+            ("rocket", "moon"), ("duck", "pond"))
+    got = normalize_plan(plan, "pig", (theme, anywhere))
+    assert got[0] == ("pig", "barn")  # invented word dropped
+    assert got[1] == ("hat", "mud")  # off-theme word dropped: the scene keeps two
+    assert got[2] == ("goose", "pond")  # "hat"/"hats" were used in scene 2
+    assert got[3] == ("rocket", "moon")  # nothing in theme: real words beat no scene
+    assert got[4] == ("duck", "pond")  # a repeat is kept when the scene would be too short
 
 
 def test_writer_redecodes_only_failing_scenes_and_keeps_the_best(enc):

@@ -53,3 +53,13 @@ def test_sections_register_by_group():
     assert {"planner", "writer", "samples", "speed", "perplexity"} <= set(SECTIONS)
     with pytest.raises(KeyError):
         run_sections(["nope"], EvalContext())
+
+
+def test_gold_plans_come_from_the_split_and_fit_the_contract(tiny_corpus):  # noqa: F811
+    from storygen.lm.evaluate import gold_plans
+
+    plans = gold_plans(EvalContext(keywords_dir=tiny_corpus))
+    assert len(plans) == 1 and plans[0].backend == "gold"
+    p = plans[0]
+    assert (p.prompt.theme, p.prompt.hero) == ("space", "kitten")
+    assert p.scenes[0][0] == "kitten" and all(2 <= len(s) <= 5 for s in p.scenes)

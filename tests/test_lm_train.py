@@ -31,6 +31,8 @@ def test_train_writes_fp16_adapter_summary_and_card(tiny_base, tiny_corpus, tmp_
     assert summary["val_loss"] == summary["history"][-1]["val_loss"] > 0
     assert json.loads((out / "training.json").read_text())["steps"] == 4
     assert any("val loss" in line for line in logs)
+    vocab = json.loads((out / "vocabulary.json").read_text())  # the words a plan may use, by theme
+    assert set(vocab) == {"farm", "space"} and "barn" in vocab["farm"] and "barn" not in vocab["space"]
     card = write_card(out).read_text()
     assert "| steps | 4 (batch 2" in card and "| seed | 0 |" in card and "fp16" in card
 

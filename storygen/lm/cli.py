@@ -75,7 +75,7 @@ _CARD_SECTIONS = {"planner": ("planner",), "generator": ("writer", "perplexity",
 @click.option("--limit", type=click.IntRange(0), default=0, help="Evaluate only the first N prompts (0 = all).")
 @click.option("-k", "--candidates", "k", type=click.IntRange(1, 16), default=4, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--engine", type=click.Choice(["auto", "ct2", "hf"]), default=None,
+@click.option("--engine", type=click.Choice(["hf-int8", "hf", "ct2", "auto"]), default=None,
               help="Decoding engine (default: the recipes' decode.engine).")
 @click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
               default=Path("runs/eval/report.json"), show_default=True, help="The JSON report.")

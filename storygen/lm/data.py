@@ -235,6 +235,15 @@ def planner_dataset(enc: Encoder, keywords_dir: Path | str, split: str, seed: in
     return out
 
 
+def keyword_vocabulary(keywords_dir: Path | str, split: str = "train") -> dict[str, list[str]]:
+    """Every keyword (lowercased) of a split by theme: what a plan for that theme may contain
+    (stored with the planner, so a plan never invents words and stays in its theme)."""
+    vocab: dict[str, set[str]] = {}
+    for story in keyword_stories(keywords_dir, split):
+        vocab.setdefault(story.theme, set()).update(k.lower() for scene in story.scenes for k in scene_pool(scene))
+    return {theme: sorted(words) for theme, words in sorted(vocab.items())}
+
+
 def story_keywords(story, seed: int, epoch: int) -> tuple[tuple[str, ...], ...]:
     """The scene headers of one training story for one epoch (a fresh subset every epoch)."""
     rng = random.Random(f"generator-keywords:{seed}:{epoch}:{story.id}")

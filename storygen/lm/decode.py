@@ -93,10 +93,25 @@ def judge(ids: list[int], enc: Encoder, keywords: Sequence[str], hero: str, name
 # ------------------------------------------------------------------ planner
 
 
-def normalize_plan(scenes, hero: str) -> tuple[tuple[str, ...], ...] | None:
-    """A parsed plan made to fit the contract, or None: 5 scenes of 2-5 keywords, hero first in 1."""
+def normalize_plan(scenes, hero: str, known: tuple[frozenset[str], frozenset[str]] | None = None
+                   ) -> tuple[tuple[str, ...], ...] | None:
+    """A parsed plan made to fit the contract, or None: 5 scenes of 2-5 keywords, hero first in 1.
+    With `known` = (the theme's training keywords, all training keywords): invented words
+    ("bucchler") are dropped, and so are off-theme ones unless the scene would be left too short."""
     if scenes is None or len(scenes) != 5:
         return None
+    if known is not None:
+        scenes = [_known(sc, hero, known) for sc in scenes]
+    # A keyword (or its plural) used by an earlier scene is dropped when the scene keeps enough:
+    # each scene should bring something new, or five scenes become one ("dolphin, waves" x5).
+    used: set[str] = set()
+    fresh = []
+    for sc in scenes:
+        keep = tuple(w for w in sc if w.lower() == hero.lower() or _stem(w) not in used)
+        keep = keep if len(keep) >= KEYWORD_RANGE[0] else sc  # a repeat beats a too-short scene
+        used.update(_stem(w) for w in keep)
+        fresh.append(keep)
+    scenes = fresh
     lo, hi = KEYWORD_RANGE
     out = [with_hero_first(scenes[0], hero)[:hi], *(tuple(s[:hi]) for s in scenes[1:])]
     if any(len(s) < lo for s in out):
@@ -104,8 +119,22 @@ def normalize_plan(scenes, hero: str) -> tuple[tuple[str, ...], ...] | None:
     return tuple(out)
 
 
+def _known(scene, hero: str, known) -> tuple[str, ...]:
+    theme, anywhere = known
+    for vocab in (theme, anywhere):
+        keep = tuple(w for w in scene if w.lower() in vocab or w.lower() == hero.lower())
+        if len([w for w in keep if w.lower() != hero.lower()]) >= KEYWORD_RANGE[0] - 1:
+            return keep
+    return keep
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    return w[:-2] if w.endswith("es") and len(w) > 4 else w[:-1] if w.endswith("s") and len(w) > 3 else w
+
+
 def sample_plans(engine: Engine, enc: Encoder, prompt: Prompt, s: DecodeSettings, seed: int,
-                 rounds: int = 3, accept=lambda scenes: True):
+                 rounds: int = 3, accept=lambda scenes: True, known=None):
     """The first valid plan among `samples` per round (one batch each), and the rounds used;
     (None, rounds) if none of them is valid."""
     ids = planner_prompt_ids(enc, prompt.theme, prompt.hero, prompt.color, prompt.adjective)
@@ -115,7 +144,7 @@ def sample_plans(engine: Engine, enc: Encoder, prompt: Prompt, s: DecodeSettings
                                derive_seed("plan", seed, r))
         for out in outs:
             body = out[:-1] if out and out[-1] in (enc.eos, enc.nl) else out
-            scenes = normalize_plan(parse_plan(enc.decode(body)), prompt.hero)
+            scenes = normalize_plan(parse_plan(enc.decode(body)), prompt.hero, known)
             if scenes is not None and accept(scenes):
                 return scenes, r + 1
     return None, rounds
@@ -163,8 +192,9 @@ def scene_keywords(plan_words: Sequence[str], hero: str) -> tuple[str, ...]:
 def write_drafts(engine: Engine, enc: Encoder, prompt: Prompt, plan: Sequence[Sequence[str]],
                  k: int, s: DecodeSettings, seed: int, guide_engine: Engine | None = None) -> list[Draft]:
     """K drafts decoded together, scene by scene, `scene_samples` samples each (best kept, plus
-    `retries` rounds for failing ones). Then, if guided, every scene still missing a keyword or
-    the hero is re-decoded once with keyword guidance (hf), all of them in one batch."""
+    `retries` rounds for failing ones). guided="all": every decode is keyword-guided (the engine
+    must be hf/hf-int8); guided="repair": afterwards every scene still missing a keyword or the
+    hero is re-decoded once with guidance by `guide_engine`, all of them in one batch."""
     engine.session(derive_seed("write", seed))
     steer = engine if engine.guides else guide_engine
     if s.guided == "off" or (steer is not None and not steer.guides):
@@ -182,7 +212,7 @@ def write_drafts(engine: Engine, enc: Encoder, prompt: Prompt, plan: Sequence[Se
         best = _sample_rounds(engine, enc, drafts, marker, judge_, s, seed, i, guide)
         for d, a in zip(drafts, best):
             d.accept(i, a, enc)
-    if steer is not None:
+    if steer is not None and s.guided == "repair":
         if steer is not engine:
             steer.session(derive_seed("repair", seed))
         _repair(steer, enc, drafts, plan, headers, prompt.hero, s, seed)

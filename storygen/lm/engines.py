@@ -1,6 +1,8 @@
 """Decoding engines: batched sampling from token-id prompts, the same interface for both.
 
 - `hf`: transformers `generate` on the fp32 merged model (the reference; left padding).
+- `hf-int8`: the same with its Linear layers dynamically quantised to int8 (3x faster on CPU);
+  the default, since it keeps the logits hook that keyword guidance needs (guide.py).
 - `ct2`: CTranslate2 int8 (about twice as fast on 2 cores). Its sampler draws from a random
   generator that lives in the worker thread and is seeded once, when the thread starts; so each
   decoding session (one plan, one set of candidates) builds a fresh Generator after seeding,
@@ -69,9 +71,9 @@ class HFEngine(Engine):
     name = "hf"
     guides = True
 
-    def __init__(self, model, tokenizer, threads: int = 2) -> None:
+    def __init__(self, model, tokenizer, threads: int = 2, name: str = "hf") -> None:
         super().__init__()
-        self.model, self.tok, self.threads = model, tokenizer, threads
+        self.model, self.tok, self.threads, self.name = model, tokenizer, threads, name
 
     def _generate(self, prompts, max_new, stop, s, seed, guide):
         import torch
@@ -128,6 +130,22 @@ class CT2Engine(Engine):
         return [r.sequences_ids[0] for r in results]
 
 
+def quantize_int8(model):
+    """Linear layers (the LM head included) as dynamic int8 with per-channel weight scales: ~3x
+    faster decoding on 2 cores (measured 145 vs 48 tokens/s, batch 4), in place. Embeddings and
+    norms stay fp32."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():  # torch.ao eager quantization: deprecated, still the simplest
+        warnings.simplefilter("ignore")
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        # per output channel: per-tensor scales made the planner repeat itself ("turtle, rock" x5)
+        return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True)
+
+
 def ct2_available() -> bool:
     return importlib.util.find_spec("ctranslate2") is not None
 
@@ -154,9 +172,12 @@ def ct2_model(tokenizer, key: str, build: Callable[[], object]) -> Path:
     return out
 
 
+ENGINES = ("hf-int8", "hf", "ct2")
+
+
 def pick_engine(name: str) -> str:
     if name == "auto":
-        return "ct2" if ct2_available() else "hf"
+        return "hf-int8"
     if name == "ct2" and not ct2_available():
         raise BackendError(f"The ct2 decoding engine needs CTranslate2; run: {CT2_INSTALL}")
     return name

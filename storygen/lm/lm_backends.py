@@ -16,9 +16,9 @@ from ..config import MODELS_DIR
 from ..errors import BackendError
 from ..records import Candidate, Candidates, Plan, Prompt
 from .decode import sample_plans, write_drafts
-from .engines import CT2Engine, Engine, HFEngine, ct2_model, pick_engine
+from .engines import CT2Engine, Engine, HFEngine, ct2_model, pick_engine, quantize_int8
 from .recipe import DecodeSettings, default_recipe
-from .train import ADAPTER_FILE, CONFIG_FILE
+from .train import ADAPTER_FILE, CONFIG_FILE, VOCAB_FILE
 
 PLAN_ROUNDS = 3
 
@@ -59,6 +59,9 @@ def _engine(folder: str, base: str, kind: str, key: str, threads: int) -> Engine
     if kind == "hf":
         model, tok = merged_model(folder, base)
         return HFEngine(model, tok, threads)
+    if kind == "hf-int8":
+        model, tok = merged_model.__wrapped__(folder, base)  # its own copy: quantised in place
+        return HFEngine(quantize_int8(model), tok, threads, name="hf-int8")
     from .base import load_base
 
     _, tok = load_base(base)
@@ -81,6 +84,17 @@ def _encoder(engine: Engine):
     return Encoder(engine.tok)
 
 
+@lru_cache(maxsize=4)
+def planner_vocabulary(folder: str) -> dict[str, frozenset[str]] | None:
+    """The planner's training keywords by theme (vocabulary.json beside the adapter), if stored."""
+    import json
+
+    path = Path(folder) / VOCAB_FILE
+    if not path.exists():
+        return None
+    return {theme: frozenset(words) for theme, words in json.loads(path.read_text()).items()}
+
+
 def _plan_is_safe(scenes) -> bool:
     from ..safety import rejection_reason
 
@@ -98,7 +112,9 @@ class LMPlanner:
     def plan(self, prompt: Prompt, seed: int) -> Plan:
         s = self.settings or default_recipe("planner").decode
         engine = load_engine("planner", s, self.models_dir)
-        scenes, _ = sample_plans(engine, _encoder(engine), prompt, s, seed, PLAN_ROUNDS, _plan_is_safe)
+        vocab = planner_vocabulary(str(adapter_dir("planner", self.models_dir)))
+        known = (vocab.get(prompt.theme, frozenset()), frozenset().union(*vocab.values())) if vocab else None
+        scenes, _ = sample_plans(engine, _encoder(engine), prompt, s, seed, PLAN_ROUNDS, _plan_is_safe, known)
         if scenes is None:
             from .planner import TemplatePlanner
 
@@ -120,7 +136,7 @@ class LMWriter:
         engine = load_engine("generator", s, self.models_dir)
         steer = None
         if s.guided != "off" and not engine.guides:
-            steer = load_engine("generator", replace(s, engine="hf"), self.models_dir)
+            steer = load_engine("generator", replace(s, engine="hf-int8"), self.models_dir)
         drafts = write_drafts(engine, _encoder(engine), plan.prompt, plan.scenes, k, s, seed, steer)
         common = {"engine": engine.name, "guided": s.guided, "temperature": s.temperature, "top_p": s.top_p,
                   "top_k": s.top_k, "repetition_penalty": s.repetition_penalty,

