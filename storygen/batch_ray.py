@@ -19,7 +19,7 @@ from .pipeline import make_book
 
 RAY_INSTALL = "pip install ray==2.60.0"
 # Passed to every actor so a worker on any node reads the same consent store and configs.
-_ENV = ("STORYGEN_HOME", "STORYGEN_CONFIG_DIR", "STORYGEN_CACHE", "XDG_CACHE_HOME", "HF_HUB_OFFLINE")
+_ENV = ("STORYGEN_HOME", "STORYGEN_CONFIG_DIR", "STORYGEN_SETTINGS", "STORYGEN_CACHE", "XDG_CACHE_HOME", "HF_HUB_OFFLINE")
 
 
 def import_ray():

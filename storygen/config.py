@@ -72,9 +72,18 @@ class Settings(Record):
     max_regenerations: int = 1
 
 
-@lru_cache(maxsize=None)
+SETTINGS_ENV = "STORYGEN_SETTINGS"  # another settings file, e.g. configs/quick.yaml (baseline backends)
+
+
 def settings(path: str | None = None) -> Settings:
-    return load_config(path or CONFIG_DIR / "default.yaml", Settings)
+    """configs/default.yaml, or the file named by $STORYGEN_SETTINGS (read at every call, so a
+    test or a batch worker can switch files)."""
+    return _settings_file(str(path or os.environ.get(SETTINGS_ENV) or CONFIG_DIR / "default.yaml"))
+
+
+@lru_cache(maxsize=None)
+def _settings_file(path: str) -> Settings:
+    return load_config(path, Settings)
 
 
 def config_schemas() -> dict[str, type[Record]]:
@@ -87,7 +96,7 @@ def config_schemas() -> dict[str, type[Record]]:
     from .options import Options
     from .safety import BlockList, SafetyConfig
 
-    return {"default.yaml": Settings, "options.yaml": Options, "baselines.yaml": Baselines,
+    return {"default.yaml": Settings, "quick.yaml": Settings, "options.yaml": Options, "baselines.yaml": Baselines,
             "blocklist.yaml": BlockList, "safety.yaml": SafetyConfig, "corpus.yaml": CorpusConfig,
             "train_ranker.yaml": TrainRankerConfig, "audio.yaml": AudioConfig,
             "train_planner.yaml": TrainRecipe, "train_generator.yaml": TrainRecipe}

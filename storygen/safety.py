@@ -287,6 +287,13 @@ def check(text: str, classifier: bool = True) -> list[Flag]:
     return list(unique.values())
 
 
+def unsafe_terms() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(our block lists' words and phrases, better-profanity's list less `allow`): what a story
+    model is kept from writing in the first place (storygen/lm/banned.py)."""
+    words, phrases = _index()
+    return tuple(sorted(set(words) | set(phrases))), tuple(sorted(_profanity()))
+
+
 def flagged_words(text: str) -> list[str]:
     """Every word, phrase, link, address or number in `text` that a story for young children
     must not contain (the classifier's verdicts are in `check`)."""

@@ -67,3 +67,21 @@ def test_writer_batch_is_seeded_and_records_settings(tiny_models, engine):
     other = LMWriter(tiny_models, s).write(PLAN, 3, seed=10)
     assert dumps(other) != dumps(cands)
     json.loads(dumps(cands))
+
+
+def test_threads_are_capped_by_omp_num_threads(monkeypatch):
+    """A batch worker's share of the cores (OMP_NUM_THREADS) wins over the recipe's 2 threads."""
+    import torch
+
+    from storygen.lm.base import set_threads
+
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setenv("OMP_NUM_THREADS", "1")
+        set_threads(2)
+        assert torch.get_num_threads() == 1
+        monkeypatch.delenv("OMP_NUM_THREADS")
+        set_threads(2)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)

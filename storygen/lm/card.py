@@ -51,9 +51,11 @@ _DECODING = {
                  "every token, a begun keyword is finished, the scene cannot end while one is "
                  "missing; given up after 3 tries). Each scene is checked: every plan keyword as a "
                  "word, the hero named (scene 1: its noun), a finished sentence, no 4-gram from "
-                 "another scene; failing ones get one more round of 2 samples; the best attempt "
-                 "is kept. no_repeat_ngram_size 4, temperature 0.7, top-p 0.92, seeded; the "
-                 "Linear layers run as dynamic int8 (3x fp32 speed).",
+                 "another scene, no word the output filter flags; failing ones get one more round "
+                 "of 2 samples; the best attempt is kept. Block-listed words and their inflections "
+                 "are banned token sequences (storygen/lm/banned.py), so the filter rarely has "
+                 "anything to reject. no_repeat_ngram_size 4, temperature 0.7, top-p 0.92, seeded; "
+                 "the Linear layers run as dynamic int8 (3x fp32 speed).",
 }
 
 

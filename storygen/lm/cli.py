@@ -64,7 +64,27 @@ train_planner = _train_command("planner")
 train_generator = _train_command("generator")
 
 
-_CARD_SECTIONS = {"planner": ("planner",), "generator": ("writer", "perplexity", "speed", "samples")}
+_CARD_SECTIONS = {"planner": ("planner",), "generator": ("writer", "ranking", "perplexity", "speed", "samples")}
+
+
+def decode_overrides(pairs: tuple[str, ...]) -> dict:
+    """--decode KEY=VALUE pairs as DecodeSettings fields, typed like the field's default."""
+    from .recipe import DecodeSettings
+
+    defaults = DecodeSettings().to_dict()
+    out: dict = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in defaults or key in ("kind", "schema_version"):
+            names = ", ".join(k for k in defaults if k not in ("kind", "schema_version"))
+            raise click.BadParameter(f"{pair!r}: give KEY=VALUE with KEY one of {names}", param_hint="--decode")
+        kind = type(defaults[key])
+        try:
+            out[key] = kind(value) if kind is not bool else value.lower() in ("1", "true", "yes", "on")
+        except ValueError:
+            what = {int: "a whole number", float: "a number"}.get(kind, kind.__name__)
+            raise click.BadParameter(f"{pair!r}: {key} takes {what}", param_hint="--decode") from None
+    return out
 
 
 @click.command("evaluate")
@@ -85,9 +105,16 @@ _CARD_SECTIONS = {"planner": ("planner",), "generator": ("writer", "perplexity",
               help="Keyword corpus folder (default: the recipes' keywords_dir).")
 @click.option("--plans", type=click.Choice(["planner", "gold"]), default="planner", show_default=True,
               help="The writer writes from the planner's plans or from the split's own keywords.")
+@click.option("--ranker", type=click.Choice(["coherence", "heuristic"]), default="coherence", show_default=True,
+              help="The ranker of the ranking and samples sections.")
+@click.option("--decode", "decode", multiple=True, metavar="KEY=VALUE",
+              help="Override a decode setting of the recipes (repeatable), e.g. --decode guided=off "
+                   "--decode retries=0 for the sampler's raw candidates.")
+@click.option("--from-candidates", "candidates_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              default=None, help="Rank stored candidates (a report-candidates/ folder) instead of writing new ones.")
 @click.option("--cards", is_flag=True, help="Also store the figures in <models>/<task>/evaluation.json and MODEL_CARD.md.")
 def evaluate(lm_group, sections, split, limit, k, seed, engine, out_path, models_dir, keywords_dir, plans,
-             cards) -> None:
+             ranker, decode, candidates_dir, cards) -> None:
     """Measure the models on a corpus split and print a table; write a JSON report.
 
     \b
@@ -95,9 +122,15 @@ def evaluate(lm_group, sections, split, limit, k, seed, engine, out_path, models
       storygen evaluate                      (every section)
       storygen evaluate --lm --limit 8
       storygen evaluate --section writer --engine hf
+      storygen evaluate --section ranking --decode guided=off --decode retries=0
+      storygen evaluate --section ranking --from-candidates runs/eval/report-candidates
+
+    The writer's candidates are also stored, one candidates.json per prompt, in a folder
+    beside the report (report.json -> report-candidates/), for `storygen evaluate-stories`.
     """
     import json
 
+    from rich.progress import track
     from rich.table import Table
 
     from ..config import MODELS_DIR
@@ -113,9 +146,17 @@ def evaluate(lm_group, sections, split, limit, k, seed, engine, out_path, models
     names = [n for n in order if n in sections or SECTIONS[n].group in chosen_groups]
     names = names or order
     ctx = EvalContext(split=split, limit=limit, k=k, seed=seed, engine=engine, log=err.log,
-                      models_dir=models_dir, keywords_dir=keywords_dir, plans=plans)
+                      models_dir=models_dir, keywords_dir=keywords_dir, plans=plans, ranker=ranker,
+                      decode=decode_overrides(decode), candidates_dir=candidates_dir,
+                      track=lambda items, description: track(items, description, console=err, transient=True))
     report, rows = run_sections(names, ctx)
+    if ctx.decode:
+        report["decode_overrides"] = ctx.decode
     write_text(out_path, json.dumps(report, indent=1) + "\n")
+    for i, cands in enumerate(ctx.cache.get("candidates", [])):
+        p = cands.plan.prompt
+        write_text(out_path.parent / f"{out_path.stem}-candidates" / f"{i:03d}-{p.theme}-{p.hero}.json",
+                   json.dumps(cands.to_dict(), indent=1) + "\n")
     table = Table(title=f"storygen evaluate ({split} split, k={k})")
     for col in ("metric", "value", "target", ""):
         table.add_column(col)
@@ -127,6 +168,9 @@ def evaluate(lm_group, sections, split, limit, k, seed, engine, out_path, models
             part = {n: report[n] for n in wanted if n in report}
             folder = (models_dir or MODELS_DIR) / task
             if part and (folder / "training.json").exists():
-                write_text(folder / EVAL_FILE, json.dumps({"split": split, "k": k, **part}, indent=1) + "\n")
+                # sections measured before (another run, same split) are kept, these replace theirs
+                old = json.loads((folder / EVAL_FILE).read_text()) if (folder / EVAL_FILE).exists() else {}
+                old = old if old.get("split") == split and old.get("k") == k else {}
+                write_text(folder / EVAL_FILE, json.dumps({**old, "split": split, "k": k, **part}, indent=1) + "\n")
                 write_card(folder)
     out.print(f"wrote {out_path}")

@@ -16,6 +16,7 @@ from typing import Sequence
 
 from ..corpus.stories import term_pattern
 from ..records import Prompt
+from ..safety import flagged_words
 from .data import (KEYWORD_RANGE, Encoder, parse_plan, planner_prompt_ids, scene_prefix_ids,
                    story_prefix_ids, title_prefix_ids, with_hero_first)
 from .engines import Engine, derive_seed
@@ -61,18 +62,20 @@ class Attempt:
     hero_ok: bool
     finished: bool
     repeats: int
+    unsafe: tuple[str, ...] = ()  # words the output filter would flag (safety.flagged_words)
 
     @property
     def ok(self) -> bool:
-        return self.finished and self.hero_ok and not self.missing and not self.repeats
+        return self.finished and self.hero_ok and not self.missing and not self.repeats and not self.unsafe
 
     def body(self, enc: Encoder) -> list[int]:
         """The scene's ids without the newline / end-of-text that closed it."""
         return self.ids[:-1] if self.ids and self.ids[-1] in (enc.nl, enc.eos) else list(self.ids)
 
     def rank(self) -> tuple:
-        # Finished first (a cut-off scene is worst), then the hero, then keywords, then repeats.
-        return (self.finished, self.hero_ok, -len(self.missing), -self.repeats)
+        # Safe first (a flagged word fails the whole candidate), then finished (a cut-off scene
+        # is worst), then the hero, then keywords, then repeats.
+        return (not self.unsafe, self.finished, self.hero_ok, -len(self.missing), -self.repeats)
 
 
 def judge(ids: list[int], enc: Encoder, keywords: Sequence[str], hero: str, names: Sequence[str],
@@ -87,7 +90,7 @@ def judge(ids: list[int], enc: Encoder, keywords: Sequence[str], hero: str, name
     # Scene 1 must use the hero's noun; later scenes may use the name the story gave it.
     hero_ok = hero_named(text, hero, () if first else names)
     return Attempt(ids=ids, text=text, missing=tuple(k for k in keywords if not has_word(text, k)),
-                   hero_ok=hero_ok, finished=finished, repeats=repeats)
+                   hero_ok=hero_ok, finished=finished, repeats=repeats, unsafe=tuple(flagged_words(text)))
 
 
 # ------------------------------------------------------------------ planner

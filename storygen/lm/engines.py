@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..errors import BackendError
+from .banned import banned_sequences
 from .base import cache_dir, set_threads
 from .recipe import DecodeSettings
 
@@ -93,7 +94,8 @@ class HFEngine(Engine):
         cfg = GenerationConfig(
             do_sample=True, temperature=s.temperature, top_p=s.top_p, top_k=s.top_k or 0,
             repetition_penalty=s.repetition_penalty, no_repeat_ngram_size=s.no_repeat_ngram_size,
-            max_new_tokens=max_new, eos_token_id=stop or None, pad_token_id=pad)
+            max_new_tokens=max_new, eos_token_id=stop or None, pad_token_id=pad,
+            bad_words_ids=banned_sequences(self.tok) if s.ban_unsafe else None)
         steer = LogitsProcessorList([KeywordGuide(Encoder(self.tok), guide, width, stop)] if guide else [])
         torch.manual_seed(seed)
         with torch.no_grad():
@@ -126,7 +128,9 @@ class CT2Engine(Engine):
             tokens, max_length=max_new, sampling_topk=s.top_k or 0, sampling_topp=s.top_p,
             sampling_temperature=s.temperature, repetition_penalty=s.repetition_penalty,
             no_repeat_ngram_size=s.no_repeat_ngram_size, end_token=list(stop) or None, return_end_token=True,
-            include_prompt_in_result=False)
+            include_prompt_in_result=False,
+            suppress_sequences=[self.tok.convert_ids_to_tokens(q) for q in banned_sequences(self.tok)]
+            if s.ban_unsafe else None)
         return [r.sequences_ids[0] for r in results]
 
 

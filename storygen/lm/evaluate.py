@@ -36,6 +36,9 @@ class EvalContext:
     log: Callable[[str], None] = print
     decode: dict = field(default_factory=dict)  # DecodeSettings fields to override (tests, sweeps)
     plans: str = "planner"  # the writer writes from the planner's plans, or "gold" (corpus keywords)
+    ranker: str = "coherence"  # the ranking section's ranker
+    track: Callable = lambda items, description: items  # the CLI shows a progress bar here
+    candidates_dir: Path | None = None  # the ranking section reads stored candidates from here
     cache: dict = field(default_factory=dict)
 
 
@@ -182,7 +185,7 @@ def eval_planner(ctx: EvalContext) -> dict:
     planner = LMPlanner(ctx.models_dir, _settings(ctx, "planner"))
     vocab = theme_vocab(ctx)
     plans, times = [], []
-    for p in split_prompts(ctx):
+    for p in ctx.track(split_prompts(ctx), "planning"):
         t0 = time.perf_counter()
         plans.append(planner.plan(p, p.seed))
         times.append(time.perf_counter() - t0)
@@ -258,7 +261,7 @@ def eval_writer(ctx: EvalContext) -> dict:
     engine = load_engine("generator", s, ctx.models_dir)
     tokens0, secs0 = engine.generated, engine.seconds
     sets, walls, cands_all = [], [], []
-    for plan, pt in zip(plans, plan_times):
+    for plan, pt in ctx.track(list(zip(plans, plan_times)), "writing"):
         t0 = time.perf_counter()
         cands = writer.write(plan, ctx.k, plan.seed)
         walls.append(pt + time.perf_counter() - t0)
@@ -280,6 +283,72 @@ def eval_writer(ctx: EvalContext) -> dict:
                               [g.hero for g in gold]),
     })
     return stats
+
+
+# ------------------------------------------------------------------ ranking + safety of the candidates
+
+
+def _ranking_rows(r: dict) -> list:
+    p, q = r["pick"], r["random"]
+    return [("stories checked by the safety filter", str(r["stories"]), ">= 200", r["stories"] >= 200),
+            ("stories flagged / flagged words", f"{r['flagged_stories']} / {len(r['flagged_words'])}", "0",
+             r["flagged_stories"] == 0),
+            ("coverage: ranker pick vs random pick", f"{p['coverage']:.4f} vs {q['coverage']:.4f}",
+             ">= random", p["coverage"] >= q["coverage"]),
+            ("repetition: ranker pick vs random pick", f"{p['repetition']:.4f} vs {q['repetition']:.4f}",
+             "<= random", p["repetition"] <= q["repetition"]),
+            ("seconds to rank 4 candidates (median / max)",
+             f"{r['rank_seconds_median']:.2f} / {r['rank_seconds_max']:.2f}", "< 1", r["rank_seconds_max"] < 1)]
+
+
+def stored_candidates(folder: Path) -> list:
+    """The candidates.json files of a folder, in name order (what `storygen evaluate` stores)."""
+    import json
+
+    from ..errors import RecordError
+    from ..records import Candidates
+
+    files = sorted(Path(folder).glob("*.json"))
+    if not files:
+        raise RecordError(f"{folder} holds no candidates .json files; run storygen evaluate --section writer first")
+    return [Candidates.from_dict(json.loads(f.read_text(encoding="utf-8")), str(f)) for f in files]
+
+
+@section("ranking", "lm", _ranking_rows)
+def eval_ranking(ctx: EvalContext) -> dict:
+    """The writer's candidates through the output filter and the default ranker: flagged words
+    (every candidate, before filtering), the ranker's pick against a random one, ranking time."""
+    from ..coherence.picks import compare_picks
+    from ..ranker import RANKERS, rank
+    from ..safety import flagged_words, rejection_reason
+
+    if ctx.candidates_dir is not None:
+        sets = stored_candidates(ctx.candidates_dir)
+    else:
+        if "candidates" not in ctx.cache:
+            eval_writer(ctx)
+        sets = ctx.cache["candidates"]
+    flagged, words = 0, set()
+    for cands in sets:
+        for c in cands.candidates:
+            found = flagged_words(" ".join((c.title, *c.scenes)))
+            words.update(found)
+            flagged += bool(found) or rejection_reason(c.scenes) is not None
+    scorer = RANKERS.create(ctx.ranker)
+    rank(sets[0], ctx.ranker) if sets else None  # loads the ranker's model: not part of ranking time
+    times = []
+    for cands in ctx.track(sets, "ranking"):
+        t0 = time.perf_counter()
+        rank(cands, ctx.ranker)
+        times.append(time.perf_counter() - t0)
+    picks = compare_picks(sets, ctx.ranker, scorer)
+    return {"stories": sum(len(c.candidates) for c in sets), "flagged_stories": flagged,
+            "flagged_words": sorted(words), "ranker": ctx.ranker, "sets": picks.get("sets", 0),
+            "pick": picks.get("pick", {"coverage": 0.0, "repetition": 0.0}),
+            "random": picks.get("random", {"coverage": 0.0, "repetition": 0.0}),
+            "pick_is_best": picks.get("pick_is_best", {}),
+            "rank_seconds_median": round(statistics.median(times), 3) if times else 0.0,
+            "rank_seconds_max": round(max(times), 3) if times else 0.0}
 
 
 # ------------------------------------------------------------------ samples (unseen combinations)
@@ -316,10 +385,10 @@ def eval_samples(ctx: EvalContext) -> dict:
     planner = LMPlanner(ctx.models_dir, _settings(ctx, "planner"))
     writer = LMWriter(ctx.models_dir, _settings(ctx, "generator"))
     stories = []
-    for p in unseen_prompts(ctx):
+    for p in ctx.track(unseen_prompts(ctx), "samples"):
         plan = planner.plan(p, p.seed)
         cands = writer.write(plan, ctx.k, p.seed)
-        story = rank(cands)
+        story = rank(cands, ctx.ranker)
         chosen = cands.candidates[story.chosen] if story else cands.candidates[0]
         stories.append({"prompt": p.to_dict(), "plan": [list(s) for s in plan.scenes],
                         "title": chosen.title, "scenes": list(chosen.scenes),
@@ -391,7 +460,7 @@ def eval_speed(ctx: EvalContext, new_tokens: int = 100) -> dict:
     from .lm_backends import load_engine
 
     engines = {}
-    for name in ["hf"] + (["ct2"] if ct2_available() else []):
+    for name in ["hf-int8", "hf"] + (["ct2"] if ct2_available() else []):
         s = replace(_settings(ctx, "generator"), engine=name)
         t0 = time.perf_counter()
         engine = load_engine("generator", s, ctx.models_dir)
@@ -407,4 +476,4 @@ def eval_speed(ctx: EvalContext, new_tokens: int = 100) -> dict:
     return {"new_tokens": new_tokens, "engines": engines}
 
 
-DEFAULT_ORDER = ("planner", "writer", "samples", "speed", "perplexity")
+DEFAULT_ORDER = ("planner", "writer", "ranking", "samples", "speed", "perplexity")

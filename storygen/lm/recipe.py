@@ -44,6 +44,7 @@ class DecodeSettings(Record):
     guided: str = "repair"  # keyword guidance (hf engine): off, repair (continue failing scenes), all
     samples: int = 4  # planner: plans sampled in one batch, the first valid one wins
     threads: int = 2
+    ban_unsafe: bool = True  # block-listed words can never be decoded (storygen/lm/banned.py)
 
 
 @dataclass(frozen=True)
