@@ -75,8 +75,8 @@ def decode_overrides(pairs: tuple[str, ...]) -> dict:
     out: dict = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or key not in defaults or key in ("kind", "schema_version"):
-            names = ", ".join(k for k in defaults if k not in ("kind", "schema_version"))
+        if not sep or key not in defaults:
+            names = ", ".join(defaults)
             raise click.BadParameter(f"{pair!r}: give KEY=VALUE with KEY one of {names}", param_hint="--decode")
         kind = type(defaults[key])
         try:

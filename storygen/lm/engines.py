@@ -176,9 +176,6 @@ def ct2_model(tokenizer, key: str, build: Callable[[], object]) -> Path:
     return out
 
 
-ENGINES = ("hf-int8", "hf", "ct2")
-
-
 def pick_engine(name: str) -> str:
     if name == "auto":
         return "hf-int8"

@@ -132,13 +132,9 @@ def gold_plans(ctx: EvalContext) -> list:
 
 
 def theme_vocab(ctx: EvalContext) -> dict[str, set[str]]:
-    from .data import keyword_stories, scene_pool
+    from .data import keyword_vocabulary
 
-    vocab: dict[str, set[str]] = {}
-    for s in keyword_stories(_keywords_dir(ctx), "train"):
-        for scene in s.scenes:
-            vocab.setdefault(s.theme, set()).update(k.lower() for k in scene_pool(scene))
-    return vocab
+    return {theme: set(words) for theme, words in keyword_vocabulary(_keywords_dir(ctx)).items()}
 
 
 def hero_scenes(scenes, hero: str) -> tuple[bool, int]:
