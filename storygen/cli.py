@@ -225,7 +225,11 @@ def write(plan_path, k, writer, seed, out_path) -> None:
 @click.option("--ranker", default=None, help="Ranker backend: heuristic (baseline) or coherence (the trained model in models/ranker).")
 @click.option("-o", "--out", "out_path", type=click.Path(path_type=Path), default=Path("story.json"), show_default=True)
 def rank(candidates_path, ranker, out_path) -> None:
-    """Filter candidates for safety, score them, keep the best as story.json."""
+    """Filter candidates for safety, score them, keep the best as story.json.
+
+    The coherence ranker also weighs the story generator's likelihood of each candidate: the lm
+    writer stores it in candidates.json; a candidate without it (another writer, an edited
+    file) is scored now, which loads the generator once (a few seconds)."""
     from .story import choose_story
 
     cfg = load_settings()

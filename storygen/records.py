@@ -141,12 +141,23 @@ class Plan(Record):
 
 
 @dataclass(frozen=True)
+class StoryLikelihood(Record):
+    """The story model's NLL of a candidate (storygen/coherence/likelihood.py), kept with it."""
+
+    nll: float  # summed over the story's tokens, in nats
+    tokens: int
+    digest: str  # of the scenes it was computed for: a hand-edited story is scored again
+    model: str  # the generator it was computed with
+
+
+@dataclass(frozen=True)
 class Candidate(Record):
     scenes: tuple[str, ...]
     seed: int
     backend: str
     settings: dict[str, Any] = field(default_factory=dict)
     title: str = ""
+    likelihood: Optional[StoryLikelihood] = None
 
 
 @dataclass(frozen=True)

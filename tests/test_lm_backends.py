@@ -3,6 +3,7 @@ from dataclasses import replace
 
 import pytest
 
+from storygen.coherence.likelihood import story_digest
 from storygen.errors import BackendError
 from storygen.io import dumps
 from storygen.lm.lm_backends import LMPlanner, LMWriter, adapter_dir
@@ -62,6 +63,9 @@ def test_writer_batch_is_seeded_and_records_settings(tiny_models, engine):
         assert c.settings["temperature"] == s.temperature and c.settings["batch_seed"] == 9
         # junk never passes: each scene used 2 samples, 1 retry x 2, and one guided re-decode
         assert c.settings["tries"] == [5] * 5 and c.settings["passed"] == [False] * 5
+        # the generator's likelihood of the finished story, for the coherence ranker
+        assert c.likelihood.digest == story_digest(c.scenes) and c.likelihood.tokens > 5
+        assert c.likelihood.nll > 0 and c.likelihood.model.startswith("generator-")
     again = LMWriter(tiny_models, s).write(PLAN, 3, seed=9)
     assert dumps(again) == dumps(cands)  # byte-identical JSON for the same seed
     other = LMWriter(tiny_models, s).write(PLAN, 3, seed=10)

@@ -129,6 +129,10 @@ def test_config_errors(tmp_path):
     bad.write_text("epoch: 3\n")
     with pytest.raises(ConfigError, match="epoch"):
         load_train_config(bad)
+    for weights in ("[0.5, -1]", "[]"):
+        bad.write_text(f"likelihood: {{enabled: true, weights: {weights}}}\n")
+        with pytest.raises(ConfigError, match="likelihood.weights"):
+            load_train_config(bad)
 
 
 def test_writer_samples_become_negatives(corpus):

@@ -27,9 +27,9 @@ class CoherenceRanker:
     def _score_all(self, cands: Candidates) -> None:
         # One encoder batch for the whole set is cheaper than one call per candidate.
         p = cands.plan.prompt
-        todo = [c.scenes for c in cands.candidates if c.scenes and c.scenes not in self._scores]
-        todo = list(dict.fromkeys(todo))
-        for scenes, result in zip(todo, self.scorer.score([(s, p.hero, p.theme) for s in todo])):
+        todo = {c.scenes: c.likelihood for c in cands.candidates if c.scenes and c.scenes not in self._scores}
+        results = self.scorer.score([(s, p.hero, p.theme) for s in todo], likelihoods=list(todo.values()))
+        for scenes, result in zip(todo, results):
             self._scores[scenes] = result
 
     def score(self, cand: Candidate, cands: Candidates) -> tuple[float, dict[str, float]]:
@@ -47,5 +47,7 @@ class CoherenceRanker:
             "sentences": round(result.parts["sentences"], 4),
             "story": round(result.parts["story"], 4),
         }
+        if "likelihood" in result.parts:  # minus the story model's surprise beyond a typical story
+            details["likelihood"] = round(result.parts["likelihood"], 4)
         value = result.coherence + self.coverage_weight * coverage - self.repetition_weight * repetition
         return round(value, 6), details

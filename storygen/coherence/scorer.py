@@ -58,9 +58,23 @@ def head_scores(head, shape: HeadShape, feats: list[StoryFeatures], batch: int =
 RANK_THREADS = 1
 
 
+def generator_key() -> str:
+    """The generator the ranker would score with (its adapter + base), known without loading it."""
+    from ..lm.base import base_dir
+    from ..lm.lm_backends import adapter_dir, adapter_key
+
+    return adapter_key(adapter_dir("generator"), base_dir())
+
+
 class CoherenceScorer:
-    def __init__(self, model_dir: Path | str = MODEL_DIR, encoder=None) -> None:
+    """Head score, plus (when the model was trained with it) the story model's likelihood:
+    raw = head - weight * excess NLL (likelihood.py), both fixed at training time."""
+
+    def __init__(self, model_dir: Path | str = MODEL_DIR, encoder=None, likelihood=None) -> None:
         self.head, self.shape, self.meta = load_head(model_dir)  # fails first if untrained
+        self.lik_cfg = self.meta.get("likelihood")  # {"weight", "per_token"} or None
+        self._lik = likelihood  # a LikelihoodScorer; the real one loads on first need
+        self._key: str | None = None  # the generator a writer's likelihood must come from
         if encoder is None:
             disc = Path(model_dir) / DISC_FILE if self.meta.get("disc") else None
             if disc is not None and not disc.exists():
@@ -74,13 +88,40 @@ class CoherenceScorer:
         """Encode many stories' scenes in one go (cheaper than one story at a time)."""
         self.encoder.encode([normalize_text(s) for scenes in stories for s in scenes])
 
-    def score(self, stories: list[tuple[tuple[str, ...], str, str]]) -> list[CoherenceScore]:
-        """Score (scenes, hero, theme) triples."""
+    def likelihoods(self, stories: list[tuple[str, ...]], given=None) -> list:
+        """The story model's likelihood of each story: `given` ones (from the writer) where they
+        are for these scenes and this generator, the rest computed now."""
+        from .likelihood import shared_likelihood, story_digest
+
+        given = list(given or [None] * len(stories))
+        if self._lik is not None:
+            model = self._lik.model
+        else:  # hashing the adapter once per scorer, not per call
+            self._key = self._key or generator_key()
+            model = self._key
+        ok = [g is not None and g.model == model and g.digest == story_digest(s) for g, s in zip(given, stories)]
+        todo = [s for s, good in zip(stories, ok) if not good]
+        if todo:
+            self._lik = self._lik or shared_likelihood()
+            fresh = iter(self._lik.score(todo))
+            given = [g if good else next(fresh) for g, good in zip(given, ok)]
+        return given
+
+    def score(self, stories: list[tuple[tuple[str, ...], str, str]], likelihoods=None) -> list[CoherenceScore]:
+        """Score (scenes, hero, theme) triples; `likelihoods`: the writer's, where it gave them."""
+        from .likelihood import excess_nll
+
         if not stories:
             return []
         self.prefetch([s for s, _, _ in stories])
         feats = [featurize(self.encoder, *s) for s in stories]
         raw, parts = head_scores(self.head, self.shape, feats)
+        if self.lik_cfg and self.lik_cfg["weight"] > 0:
+            liks = self.likelihoods([s for s, _, _ in stories], likelihoods)
+            surprise = np.array([excess_nll(lik, self.lik_cfg["per_token"]) for lik in liks])
+            raw = raw - self.lik_cfg["weight"] * surprise
+            for p, x in zip(parts, surprise):
+                p["likelihood"] = float(-x)
         return [CoherenceScore(float(r), (float(r) - self.mean) / self.std, p, f)
                 for r, p, f in zip(raw, parts, feats)]
 

@@ -29,6 +29,14 @@ from .scorer import featurize, head_scores, theme_heroes
 
 
 @dataclass(frozen=True)
+class LikelihoodConfig(Record):
+    """The `likelihood:` section: add the story model's likelihood to the head's score."""
+
+    enabled: bool = False
+    weights: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5)  # tried on val pairs
+
+
+@dataclass(frozen=True)
 class TrainRankerConfig(Record):
     """configs/train_ranker.yaml."""
 
@@ -48,6 +56,7 @@ class TrainRankerConfig(Record):
     repetition_weight: float = 20.0
     threads: int = 2
     disc: DiscConfig = field(default_factory=DiscConfig)
+    likelihood: LikelihoodConfig = field(default_factory=LikelihoodConfig)
     # story-model samples as negatives: writer backend -> candidates per story (train, val, test),
     # each paired with the human story written for the same four picks
     writer_negatives: dict[str, int] = field(default_factory=dict)
@@ -66,6 +75,8 @@ def load_train_config(path: str | Path | None = None) -> TrainRankerConfig:
         raise ConfigError(f"{path}: epochs, batch_size and eval_negatives must be >= 1")
     if not 0 <= cfg.disc.first_layer < 6 or cfg.disc.epochs < 1:
         raise ConfigError(f"{path}: disc.first_layer must be in 0..5 and disc.epochs >= 1")
+    if cfg.likelihood.enabled and (not cfg.likelihood.weights or min(cfg.likelihood.weights) < 0):
+        raise ConfigError(f"{path}: likelihood.weights must list one or more weights >= 0")
     if unknown := sorted(set(cfg.disc.kinds) - {"antonym", "swap_in", "repeat", "hero_swap"}):
         raise ConfigError(f"{path}: disc.kinds: {', '.join(unknown)} changes no words the judge could "
                           "point at; use antonym, swap_in, repeat or hero_swap")
@@ -143,12 +154,16 @@ def _pair_tensors(pairs: list[Pair], feats: FeatureCache, shape: HeadShape):
     return pos, neg
 
 
-def pairwise_accuracy(head, shape: HeadShape, pairs: list[Pair], feats: FeatureCache) -> dict:
+def pairwise_accuracy(head, shape: HeadShape, pairs: list[Pair], feats: FeatureCache,
+                      extra: dict | None = None) -> dict:
     """Share of pairs where the human story outscores its perturbation: overall, per kind,
-    per kind/sub-kind."""
+    per kind/sub-kind. `extra`: a term added to the head's score, by scenes (the likelihood)."""
     head.eval()
     pos, _ = head_scores(head, shape, [feats(p.story.scenes, p.story) for p in pairs])
     neg, _ = head_scores(head, shape, [feats(p.negative, p.story) for p in pairs])
+    if extra:
+        pos = pos + np.array([extra[p.story.scenes] for p in pairs])
+        neg = neg + np.array([extra[p.negative] for p in pairs])
     wins: dict[str, list[bool]] = defaultdict(list)
     for p, a, b in zip(pairs, pos, neg):
         for key in ("overall", p.kind, f"{p.kind}/{p.detail}"):
@@ -191,13 +206,55 @@ def fit(pairs: list[Pair], val: list[Pair], feats: FeatureCache, cfg: TrainRanke
     return head.eval(), shape, history
 
 
+def fit_likelihood(head, shape: HeadShape, pairs: dict[str, list[Pair]], humans: list[StoryText],
+                   feats: FeatureCache, cfg: LikelihoodConfig, scorer, log: Callable[[str], None] = print):
+    """The weight of the story model's likelihood, chosen on val pairs (ties: the smaller one).
+
+    Returns (meta for head.json, {scenes: term added to the head's score} for val and test
+    stories, val accuracy per weight)."""
+    from .likelihood import excess_nll
+
+    stories = list(dict.fromkeys([h.scenes for h in humans] + [s for name in ("val", "test")
+                                  for p in pairs[name] for s in (p.story.scenes, p.negative)]))
+    liks = dict(zip(stories, cached_likelihoods(scorer, stories, log)))
+    per_token = sum(liks[h.scenes].nll for h in humans) / sum(liks[h.scenes].tokens for h in humans)
+    surprise = {s: excess_nll(lik, per_token) for s, lik in liks.items()}
+    val = pairs["val"]
+    pos, _ = head_scores(head, shape, [feats(p.story.scenes, p.story) for p in val])
+    neg, _ = head_scores(head, shape, [feats(p.negative, p.story) for p in val])
+    sp = np.array([surprise[p.story.scenes] for p in val])
+    sn = np.array([surprise[p.negative] for p in val])
+    tried = {w: round(float(np.mean(pos - w * sp > neg - w * sn)), 4) for w in cfg.weights}
+    best = max(tried, key=lambda w: (tried[w], -w))
+    log("likelihood weight on val: " + ", ".join(f"{w} -> {a:.3f}" for w, a in tried.items()) + f"; kept {best}")
+    meta = {"weight": best, "per_token": round(per_token, 6)}
+    return meta, {s: -best * x for s, x in surprise.items()}, tried
+
+
+def cached_likelihoods(scorer, stories: list[tuple[str, ...]], log: Callable[[str], None] = print) -> list:
+    """scorer.score(stories), remembered on disk by generator and story (retraining reuses them)."""
+    from ..lm.base import cache_dir
+    from ..records import StoryLikelihood
+    from .likelihood import story_digest
+
+    path = cache_dir() / "ranker" / f"likelihood-{scorer.model}.json"
+    known = json.loads(path.read_text()) if path.exists() else {}
+    todo = [s for s in stories if story_digest(s) not in known]
+    if todo:
+        log(f"story likelihood of {len(todo)} stories ({len(stories) - len(todo)} cached)")
+        for s, lik in zip(todo, scorer.score(todo)):
+            known[lik.digest] = lik.to_dict()
+        write_text(path, json.dumps(known, sort_keys=True))
+    return [StoryLikelihood.from_dict(known[story_digest(s)]) for s in stories]
+
+
 def train_ranker(cfg: TrainRankerConfig, out_dir: Path | str = MODEL_DIR, encoder=None,
                  stories: list[CorpusStory] | None = None, splits=None,
-                 log: Callable[[str], None] = print) -> dict:
+                 log: Callable[[str], None] = print, likelihood=None) -> dict:
     """Build pairs, encode, train, evaluate on test, write the head, metrics and model card.
 
-    `encoder`, `stories` and `splits` default to the real encoder, the corpus and its split on
-    disk (tests pass small ones)."""
+    `encoder`, `stories`, `splits` and `likelihood` default to the real encoder, the corpus and
+    its split on disk and the story model (tests pass small ones)."""
     started = time.time()
     random.seed(cfg.seed)
     np.random.seed(cfg.seed)
@@ -239,21 +296,33 @@ def train_ranker(cfg: TrainRankerConfig, out_dir: Path | str = MODEL_DIR, encode
     log(f"encoded scenes in {encode_s:.0f} s")
     head, shape, history = fit(pairs["train"], pairs["val"], feats, cfg, log)
     human_val, _ = head_scores(head, shape, [feats(s.scenes, s) for s in parts["val"]])
+    lik_meta, extra, tried = None, None, None
+    if cfg.likelihood.enabled:
+        if likelihood is None:
+            from .likelihood import shared_likelihood
+
+            likelihood = shared_likelihood()
+        lik_meta, extra, tried = fit_likelihood(head, shape, pairs, parts["val"], feats, cfg.likelihood,
+                                                likelihood, log)
+        human_val = human_val + np.array([extra[s.scenes] for s in parts["val"]])
     metrics = {
-        "test": pairwise_accuracy(head, shape, pairs["test"], feats),
-        "val": pairwise_accuracy(head, shape, pairs["val"], feats),
+        "test": pairwise_accuracy(head, shape, pairs["test"], feats, extra),
+        "val": pairwise_accuracy(head, shape, pairs["val"], feats, extra),
+        "test_head_only": pairwise_accuracy(head, shape, pairs["test"], feats)["overall"] if extra else None,
+        "likelihood": {"weights_tried_on_val": {str(w): a for w, a in tried.items()}, **lik_meta}
+        if lik_meta else None,
         "train": pairwise_accuracy(head, shape, pairs["train"], feats)["overall"],
         "pairs": {k: len(v) for k, v in pairs.items()},
         "stories": {k: len(v) for k, v in parts.items()},
         "history": history,
         "disc": disc_info,
     }
-    meta = {"config": cfg.to_dict(), "disc": disc_info is not None,
+    meta = {"config": cfg.to_dict(), "disc": disc_info is not None, "likelihood": lik_meta,
             "coverage_weight": cfg.coverage_weight, "repetition_weight": cfg.repetition_weight,
             "calibration": {"mean": float(human_val.mean()), "std": float(human_val.std() or 1.0)},
             "split_seed": splits.seed, "test_accuracy": metrics["test"]["overall"]["accuracy"]}
     save_head(head, shape, meta, out_dir)
-    metrics["picks"] = check_picks(cfg, stories, splits.test, out_dir, log, encoder)
+    metrics["picks"] = check_picks(cfg, stories, splits.test, out_dir, log, encoder, likelihood)
     write_text(out_dir / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     from .card import write_card
 
@@ -278,13 +347,13 @@ def _scene_cache(out_dir: Path, with_disc: bool) -> Path:
 
 
 def check_picks(cfg: TrainRankerConfig, stories: list[CorpusStory], test_ids: tuple[str, ...],
-                model_dir: Path, log: Callable[[str], None] = print, encoder=None) -> dict:
+                model_dir: Path, log: Callable[[str], None] = print, encoder=None, likelihood=None) -> dict:
     """Pick vs random on the test prompts, with the model just written to `model_dir`."""
     from .backend import CoherenceRanker
     from .picks import candidate_sets, compare_picks, describe, test_prompts
     from .scorer import CoherenceScorer
 
-    ranker = CoherenceRanker(scorer=CoherenceScorer(model_dir, encoder=encoder))
+    ranker = CoherenceRanker(scorer=CoherenceScorer(model_dir, encoder=encoder, likelihood=likelihood))
     sets = candidate_sets(test_prompts(stories, test_ids, cfg.seed), cfg.picks_planner,
                           cfg.picks_writer, cfg.picks_k)
     result = compare_picks(sets, scorer=ranker)

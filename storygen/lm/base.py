@@ -46,15 +46,21 @@ def _require_torch():
         raise BackendError(f"The story models need torch and transformers; run: {LM_INSTALL}") from None
 
 
-def set_threads(n: int) -> None:
-    """Torch intra-op threads (the target machine has 2 cores, shared by every stage), at most
-    $OMP_NUM_THREADS when set: batch workers set it to their share of the cores."""
-    _require_torch()
-    import torch
-
+def thread_cap(n: int) -> int:
+    """`n` threads, at most $OMP_NUM_THREADS when set: batch workers set it to their share of the
+    cores (the target machine has 2, shared by every stage)."""
     cap = os.environ.get("OMP_NUM_THREADS", "")
     if cap.isdigit() and int(cap) > 0:
         n = min(n, int(cap)) if n > 0 else int(cap)
+    return n
+
+
+def set_threads(n: int) -> None:
+    """Torch intra-op threads, capped by thread_cap."""
+    _require_torch()
+    import torch
+
+    n = thread_cap(n)
     if n > 0 and torch.get_num_threads() != n:
         torch.set_num_threads(n)
 
@@ -112,18 +118,32 @@ def fresh_base(path: str | os.PathLike | None = None):
     return _load.__wrapped__(str(Path(path) if path else base_dir()))
 
 
+def load_tokenizer(path: str | os.PathLike | None = None):
+    """The base LM's tokenizer alone (for CTranslate2 users: the fp32 weights cost ~500 MB)."""
+    return _tokenizer(str(Path(path) if path else base_dir()))
+
+
+@lru_cache(maxsize=2)
+def _tokenizer(src: str):
+    _require_torch()
+    from transformers import AutoTokenizer
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    tok = AutoTokenizer.from_pretrained(src)
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    return tok
+
+
 @lru_cache(maxsize=2)
 def _load(src: str):
     _require_torch()
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter every command
-    tok = AutoTokenizer.from_pretrained(src)
     model = AutoModelForCausalLM.from_pretrained(src)
     model.eval()
-    if tok.pad_token is None:
-        tok.pad_token = tok.eos_token
-    return model, tok
+    return model, _tokenizer(src)

@@ -138,6 +138,7 @@ def quantize_int8(model):
     """Linear layers (the LM head included) as dynamic int8 with per-channel weight scales: ~3x
     faster decoding on 2 cores (measured 145 vs 48 tokens/s, batch 4), in place. Embeddings and
     norms stay fp32."""
+    import gc
     import warnings
 
     import torch
@@ -147,7 +148,15 @@ def quantize_int8(model):
         from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
         # per output channel: per-tensor scales made the planner repeat itself ("turtle, rock" x5)
-        return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True)
+        quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, inplace=True)
+    # The fp32 leftovers (embeddings, norms) are views of the memory-mapped safetensors file: while
+    # one lives, every page read while quantising stays resident. Own copies free ~0.4 GB a model
+    # (once the collector has dropped the old module cycles).
+    with torch.no_grad():
+        for t in list(model.parameters()) + list(model.buffers()):
+            t.data = t.data.clone()
+    gc.collect()
+    return model
 
 
 def ct2_available() -> bool:
