@@ -48,4 +48,4 @@ def test_shipped_ranker_prefers_held_out_human_stories():
             if p:
                 a, b = scorer.score([(s.scenes, s.hero, s.theme), (p.scenes, s.hero, s.theme)])
                 wins.append(a.raw > b.raw)
-    assert np.mean(wins) >= 0.85
+    assert np.mean(wins) >= 0.9  # 97% on the whole test split (models/ranker/README.md)
