@@ -219,16 +219,16 @@ def fit_likelihood(head, shape: HeadShape, pairs: dict[str, list[Pair]], humans:
     liks = dict(zip(stories, cached_likelihoods(scorer, stories, log)))
     per_token = sum(liks[h.scenes].nll for h in humans) / sum(liks[h.scenes].tokens for h in humans)
     surprise = {s: excess_nll(lik, per_token) for s, lik in liks.items()}
-    val = pairs["val"]
-    pos, _ = head_scores(head, shape, [feats(p.story.scenes, p.story) for p in val])
-    neg, _ = head_scores(head, shape, [feats(p.negative, p.story) for p in val])
-    sp = np.array([surprise[p.story.scenes] for p in val])
-    sn = np.array([surprise[p.negative] for p in val])
-    tried = {w: round(float(np.mean(pos - w * sp > neg - w * sn)), 4) for w in cfg.weights}
+
+    def term(w: float) -> dict:
+        return {s: -w * x for s, x in surprise.items()}
+
+    tried = {w: pairwise_accuracy(head, shape, pairs["val"], feats, term(w))["overall"]["accuracy"]
+             for w in cfg.weights}
     best = max(tried, key=lambda w: (tried[w], -w))
     log("likelihood weight on val: " + ", ".join(f"{w} -> {a:.3f}" for w, a in tried.items()) + f"; kept {best}")
     meta = {"weight": best, "per_token": round(per_token, 6)}
-    return meta, {s: -best * x for s, x in surprise.items()}, tried
+    return meta, term(best), tried
 
 
 def cached_likelihoods(scorer, stories: list[tuple[str, ...]], log: Callable[[str], None] = print) -> list:
