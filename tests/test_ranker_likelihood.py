@@ -113,6 +113,8 @@ def test_scorer_reads_the_writers_likelihood_and_rescores_a_stale_one(with_likel
     other = StoryLikelihood(nll=0.0, tokens=words, digest=story_digest(SCENES), model="another-generator")
     c, d = scorer.score([story, story], likelihoods=[stale, other])
     assert fake.scored == 2 and c.raw == pytest.approx(d.raw)  # both computed afresh
+    again, = scorer.score([story], likelihoods=[stale])
+    assert fake.scored == 2 and again.raw == pytest.approx(c.raw)  # and remembered, not scored again
 
     ranker = CoherenceRanker(scorer=scorer)
     cand = Candidate(scenes=SCENES, seed=1, backend="lm", likelihood=good)

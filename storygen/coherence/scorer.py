@@ -75,6 +75,9 @@ class CoherenceScorer:
         self.lik_cfg = self.meta.get("likelihood")  # {"weight", "per_token"} or None
         self._lik = likelihood  # a LikelihoodScorer; the real one loads on first need
         self._key: str | None = None  # the generator a writer's likelihood must come from
+        # Likelihoods computed here, by story digest: one scorer serves every ranker of the
+        # process (shared_scorer), and ranking then comparing picks must not score a story twice.
+        self._computed: dict = {}
         if encoder is None:
             disc = Path(model_dir) / DISC_FILE if self.meta.get("disc") else None
             if disc is not None and not disc.exists():
@@ -99,13 +102,13 @@ class CoherenceScorer:
         else:  # hashing the adapter once per scorer, not per call
             self._key = self._key or generator_key()
             model = self._key
-        ok = [g is not None and g.model == model and g.digest == story_digest(s) for g, s in zip(given, stories)]
-        todo = [s for s, good in zip(stories, ok) if not good]
+        digests = [story_digest(s) for s in stories]
+        ok = [g is not None and g.model == model and g.digest == d for g, d in zip(given, digests)]
+        todo = [s for s, d, good in zip(stories, digests, ok) if not good and d not in self._computed]
         if todo:
             self._lik = self._lik or shared_likelihood()
-            fresh = iter(self._lik.score(todo))
-            given = [g if good else next(fresh) for g, good in zip(given, ok)]
-        return given
+            self._computed.update((lik.digest, lik) for lik in self._lik.score(todo))
+        return [g if good else self._computed[d] for g, d, good in zip(given, digests, ok)]
 
     def score(self, stories: list[tuple[tuple[str, ...], str, str]], likelihoods=None) -> list[CoherenceScore]:
         """Score (scenes, hero, theme) triples; `likelihoods`: the writer's, where it gave them."""
