@@ -316,10 +316,10 @@ def config_changes(now: dict, before: Optional[dict]) -> list[str]:
 
 
 def render(res: dict, rows: list[dict], before: Optional[dict], against: str) -> None:
-    from rich.console import Console
+    from storygen.console import make_console
     from rich.table import Table
 
-    console = Console()
+    console = make_console()
     title = (f"storygen bench: {res['config']['books']} books, {res['config']['workers']} worker(s)"
              f" ({res['config'].get('engine', 'local')}),"
              f" {res['machine']['cpus']} cpus, writer={res['config']['backends'].get('writer')}")

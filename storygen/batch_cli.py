@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 import click
-from rich.console import Console
+from .console import make_console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
@@ -14,8 +14,8 @@ from .batch import BookResult, read_prompts, require_consent, run_batch, summari
 from .config import settings as load_settings
 from .io import write_text
 
-out = Console()
-err = Console(stderr=True)
+out = make_console()
+err = make_console(stderr=True)
 
 
 @click.command()

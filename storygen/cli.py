@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
+from .console import make_console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -19,8 +19,8 @@ from .io import read_record, write_record
 from .options import load_options
 from .records import Candidates, Plan, Prompt, Story
 
-out = Console()
-err = Console(stderr=True)
+out = make_console()
+err = make_console(stderr=True)
 
 
 class StorygenGroup(click.Group):

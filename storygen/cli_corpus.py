@@ -10,14 +10,14 @@ import time
 from pathlib import Path
 
 import click
-from rich.console import Console
+from .console import make_console
 from rich.table import Table
 
 from .corpus.stories import CORPUS_PATH, corpus_config, load_stories
 from .errors import StorygenError
 
-out = Console()
-err = Console(stderr=True)
+out = make_console()
+err = make_console(stderr=True)
 
 _corpus_opt = click.option(
     "--corpus", "corpus_path", type=click.Path(path_type=Path), default=CORPUS_PATH,

@@ -9,14 +9,14 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
+from .console import make_console
 from rich.table import Table
 
 from .coherence.model import MODEL_DIR
 from .io import write_text
 
-out = Console()
-err = Console(stderr=True)
+out = make_console()
+err = make_console(stderr=True)
 
 
 @click.command("ranker")

@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
+from ..console import make_console
 from rich.table import Table
 
 from ..scenes.cli import library
 
-out = Console()
+out = make_console()
 
 
 @library.command("melodies")

@@ -4,12 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
+from ..console import make_console
 
 from ..config import CONFIG_DIR
 
-err = Console(stderr=True)
-out = Console()
+err = make_console(stderr=True)
+out = make_console()
 
 
 @click.group("train")

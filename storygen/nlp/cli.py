@@ -13,6 +13,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ..console import make_console
+
 from .evaluate import GOLD_DIR
 from .evaluate import evaluate_nlp as run_evaluation
 
@@ -32,7 +34,7 @@ def evaluate_nlp(backend: str, gold_dir: Path, no_protect: bool, show_errors: bo
     if as_json:
         click.echo(json.dumps(result, indent=2, sort_keys=True))
         return
-    print_report(result, Console(), show_errors)
+    print_report(result, make_console(), show_errors)
 
 
 def print_report(result: dict, console: Console, show_errors: bool = False) -> None:

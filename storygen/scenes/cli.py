@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
+from ..console import make_console
 from rich.table import Table
 
-out = Console()
+out = make_console()
 
 
 @click.group("library")
