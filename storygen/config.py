@@ -91,6 +91,7 @@ def config_schemas() -> dict[str, type[Record]]:
     from .audio.config import AudioConfig
     from .coherence.train import TrainRankerConfig
     from .corpus.stories import CorpusConfig
+    from .fluency import WordsConfig
     from .lm.baseline import Baselines
     from .lm.recipe import TrainRecipe
     from .options import Options
@@ -99,4 +100,5 @@ def config_schemas() -> dict[str, type[Record]]:
     return {"default.yaml": Settings, "quick.yaml": Settings, "options.yaml": Options, "baselines.yaml": Baselines,
             "blocklist.yaml": BlockList, "safety.yaml": SafetyConfig, "corpus.yaml": CorpusConfig,
             "train_ranker.yaml": TrainRankerConfig, "audio.yaml": AudioConfig,
-            "train_planner.yaml": TrainRecipe, "train_generator.yaml": TrainRecipe}
+            "train_planner.yaml": TrainRecipe, "train_generator.yaml": TrainRecipe,
+            "words.yaml": WordsConfig}

@@ -1,4 +1,5 @@
-"""Rankers: filter candidates through the safety check, score the rest, keep the best.
+"""Rankers: filter candidates through the safety check and the fluency check (every word a real
+word), score the rest, keep the best.
 
 `heuristic` is the named baseline: plan-keyword coverage minus repetition. Issue 6 adds the
 learned coherence ranker.
@@ -44,14 +45,25 @@ class HeuristicRanker:
         return round(coverage - repetition + shape, 6), details
 
 
+def fluency_reason(cand: Candidate, cands: Candidates) -> str | None:
+    """A non-word or a garbled pick word ("Mermid", "tealight") refuses a candidate: a child hears
+    every word (storygen/fluency.py)."""
+    from .fluency import check_story
+
+    p = cands.plan.prompt
+    return check_story(cand.scenes, (p.hero, p.color, p.adjective)).reason()
+
+
 def rank(cands: Candidates, ranker: str = "heuristic") -> Story | None:
-    """The best safe candidate as a Story, or None if every candidate was rejected."""
+    """The best safe, fluent candidate as a Story, or None if every candidate was rejected."""
     scorer = RANKERS.create(ranker)
     scores = []
     for i, cand in enumerate(cands.candidates):
         reason = rejection_reason(cand.scenes)
         if reason is None and len(cand.scenes) != 5:
             reason = f"has {len(cand.scenes)} scenes, not 5"
+        if reason is None:
+            reason = fluency_reason(cand, cands)
         if reason:
             scores.append(CandidateScore(index=i, score=0.0, rejected=reason))
             continue

@@ -131,13 +131,18 @@ class Prompt(Record):
 
 @dataclass(frozen=True)
 class Plan(Record):
-    """Keywords per scene: what each of the five scenes should be about."""
+    """The outline of a story: keywords per scene (what each of the five scenes should be about),
+    and from planners that write one, the plot kind, one beat per scene (setup, problem, attempt,
+    turn, ending) and a title."""
 
     kind: ClassVar[str] = "plan"
     prompt: Prompt
     scenes: tuple[tuple[str, ...], ...]
     backend: str
     seed: int
+    plot: str = ""
+    beats: tuple[str, ...] = ()
+    title: str = ""
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,16 @@ def make_plan(prompt: Prompt, backend: str = "template") -> Plan:
     return PLANNERS.create(backend).plan(prompt, prompt.seed)
 
 
-def write_candidates(plan: Plan, k: int = 4, backend: str = "template", seed: int | None = None
-                     ) -> Candidates:
+def write_candidates(plan: Plan, k: int = 4, backend="template", seed: int | None = None) -> Candidates:
+    """`backend`: a registered writer name, or a writer object (evaluation: its own models)."""
     load_options().check(plan.prompt)
     if k < 1:
         raise SafetyError(f"--k must be at least 1, got {k}")
-    return WRITERS.create(backend).write(plan, k, plan.seed if seed is None else seed)
+    writer = backend if hasattr(backend, "write") else WRITERS.create(backend)
+    return writer.write(plan, k, plan.seed if seed is None else seed)
 
 
-def choose_story(cands: Candidates, ranker: str = "heuristic", writer: str = "template",
+def choose_story(cands: Candidates, ranker: str = "heuristic", writer="template",
                  regenerations: int = 1) -> tuple[Story, Candidates]:
     """Rank; on total rejection regenerate, then fall back. Returns the story and the final set."""
     story = rank(cands, ranker)
@@ -49,8 +50,10 @@ def choose_story(cands: Candidates, ranker: str = "heuristic", writer: str = "te
 
 
 def _attempt_record(cands: Candidates, attempt: int) -> list[CandidateScore]:
+    from .ranker import fluency_reason
+
     return [CandidateScore(index=i, score=0.0, rejected=f"attempt {attempt}, seed {c.seed}: "
-                           f"{rejection_reason(c.scenes) or 'not 5 scenes'}")
+                           f"{rejection_reason(c.scenes) or fluency_reason(c, cands) or 'not 5 scenes'}")
             for i, c in enumerate(cands.candidates)]
 
 

@@ -23,6 +23,9 @@ from storygen.options import load_options
 MERMAID = {
     "id": "underwater-001", "theme": "underwater", "hero": "mermaid", "color": "teal",
     "adjective": "silly", "name": "Coral", "title": "The Juggling Pearl", "plot": "lost and found",
+    "beats": ["a silly mermaid sings to the sleepy clams", "a wave carries her pearl away",
+              "a crab saw it roll into the shipwreck", "a shy octopus is juggling the pearl",
+              "a juggling show together every afternoon"],
     "scenes": [
         "In a warm lagoon lived a silly mermaid named Coral with a shiny teal tail. Every morning she"
         " sang songs to the sleepy clams. The clams always yawned and clapped their shells.",
@@ -39,6 +42,9 @@ MERMAID = {
 HEDGEHOG = {
     "id": "forest-001", "theme": "forest", "hero": "hedgehog", "color": "purple",
     "adjective": "brave", "name": None, "title": "The Runaway Scarf", "plot": "weather trouble",
+    "beats": ["a brave hedgehog and his purple scarf", "the wind blows the scarf into the stream",
+              "he rolls along the bank after it", "he climbs the beaver's branch and grabs it",
+              "a leaf blanket, acorn soup and a new friend"],
     "scenes": [
         "At the edge of the forest, a brave hedgehog kept a purple scarf wrapped around his neck. He"
         " liked to explore the tall grass near the stream. His friends called him the little explorer.",
@@ -110,6 +116,28 @@ def test_json_and_schema_problems_name_the_line(tmp_path):
                    ("forest-001", "schema", "line 4")]
     assert "colour" in report.problems[1].message and "title" in report.problems[2].message
     assert [s.id for s in report.stories] == ["underwater-001"]
+
+
+def test_plot_and_beats_are_checked():
+    got = checks([story(plot="a heist", beats=MERMAID["beats"][:4])])
+    assert got == [("underwater-001", "plan", "plot"), ("underwater-001", "plan", "beats")]
+    long_beat = ["the mermaid " + "sings and " * 8 + "smiles"] + MERMAID["beats"][1:]
+    assert checks([story(beats=long_beat)]) == [("underwater-001", "plan", "beat 1")]
+    assert checks([story(beats=["sings"] + MERMAID["beats"][1:])]) == [("underwater-001", "plan", "beat 1")]
+
+
+def test_non_words_and_garbled_picks_are_refused_names_aside():
+    scenes = list(MERMAID["scenes"])
+    scenes[1] = scenes[1].replace("big wave", "big glorbish wave")
+    scenes[4] = scenes[4].replace("teal tail", "tealight tail")
+    report = validate_stories([story(scenes=scenes)], STRICT, flagged=no_safety)
+    got = [(p.check, p.where, p.message.split(";")[0]) for p in report.problems]
+    assert got == [("non_word", "scene 2", "not English words: glorbish"),
+                   ("non_word", "scene 5", "garbled pick words: tealight")]
+    # the hero's given name (record and text) is not a non-word, nor a name the text introduces
+    named = [s.replace("Coral", "Zorpa") for s in MERMAID["scenes"]]
+    named[2] = named[2].replace("A helpful crab", "A helpful crab called Blimpo")
+    assert checks([story(name="Zorpa", scenes=named)]) == []
 
 
 def test_options_and_id_problems():
@@ -411,7 +439,8 @@ def test_cli_stats_split_keywords(tmp_path):
 def test_shipped_corpus_config_and_loader():
     cfg = corpus_config()
     assert cfg.validate.words == (25, 70) and cfg.validate.max_jaccard == 0.5
-    assert cfg.split.test_rate >= 0.1 and cfg.split.heldout_pairs_per_theme >= 1
+    assert cfg.split.test_rate >= 0.05 and cfg.split.heldout_pairs_per_theme >= 1
+    assert "lost and found" in cfg.plots and len(cfg.plots) == 10
     assert "beaver" in cfg.characters
 
 

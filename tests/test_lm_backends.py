@@ -15,14 +15,15 @@ from tests.test_lm_fixtures import tiny_base, tiny_base_dir, tiny_corpus, tiny_r
 
 PROMPT = Prompt(theme="farm", hero="pig", color="pink", adjective="shy", seed=2)
 PLAN = Plan(prompt=PROMPT, scenes=(("pig", "barn"), ("hat", "hay"), ("goose", "pond"), ("mud", "laughed"),
-                                   ("pond", "friends")), backend="lm", seed=2)
+                                   ("pond", "friends")), backend="lm", seed=2, plot="lost and found",
+            beats=("a shy pig", "her hat is lost", "she looks in the hay", "a goose helps", "friends by the pond"),
+            title="The Hat")
 
 
 @pytest.fixture
 def tiny_models(tiny_base, tiny_corpus, tmp_path):  # noqa: F811
-    """models/planner and models/generator trained for two steps on the tiny Llama."""
-    for task in ("planner", "generator"):
-        train(tiny_recipe(task, tiny_corpus, tmp_path), max_steps=2, log=lambda _: None)
+    """models/generator (the planner shares it) trained for two steps on the tiny Llama."""
+    train(tiny_recipe("generator", tiny_corpus, tmp_path), max_steps=2, log=lambda _: None)
     return tmp_path / "models"
 
 
@@ -32,7 +33,7 @@ def test_lm_backends_are_registered():
 
 
 def test_missing_adapter_names_the_train_command(tmp_path, tiny_base):  # noqa: F811
-    with pytest.raises(BackendError, match="storygen train planner"):
+    with pytest.raises(BackendError, match="storygen train generator"):  # the planner shares it
         LMPlanner(tmp_path).plan(PROMPT, 0)
     with pytest.raises(BackendError, match="storygen train generator"):
         LMWriter(tmp_path).write(PLAN, 2, 0)
@@ -41,12 +42,36 @@ def test_missing_adapter_names_the_train_command(tmp_path, tiny_base):  # noqa: 
 
 
 def test_planner_always_returns_a_contract_plan(tiny_models):
-    s = replace(tiny_recipe("planner", "x", tiny_models).decode, max_new_tokens=30)
+    s = replace(tiny_recipe("planner", "x", tiny_models).decode, plan_tokens=30)
     plan = LMPlanner(tiny_models, s).plan(PROMPT, 3)
     # an untrained tiny model writes junk: the template plan stands in, and says so
     assert plan.backend in ("lm", "lm-fallback-template")
-    assert len(plan.scenes) == 5 and plan.scenes[0][0] == "pig"
+    assert len(plan.scenes) == 5 and plan.scenes[0][0] == "pig" and len(plan.beats) == 5 and plan.title
     assert plan == LMPlanner(tiny_models, s).plan(PROMPT, 3)
+
+
+def test_planner_reads_a_plan_written_by_the_model(tiny_models, monkeypatch):
+    from storygen.lm import lm_backends
+    from storygen.lm.data import plan_lines
+    from tests.test_lm_decode import PLAN as TEXT
+
+    class Fixed(lm_backends.Engine):
+        name = "fixed"
+
+        def __init__(self, tok):
+            super().__init__()
+            self.tok = tok
+
+        def _generate(self, prompts, max_new, stop, s, seed):
+            ids = self.tok.encode(plan_lines(TEXT), add_special_tokens=False) + [self.tok.eos_token_id]
+            return [ids for _ in prompts]
+
+    from storygen.lm.base import load_tokenizer
+
+    monkeypatch.setattr(lm_backends, "load_engine", lambda *a: Fixed(load_tokenizer()))
+    plan = LMPlanner(tiny_models).plan(PROMPT, 3)
+    assert plan.backend == "lm" and plan.plot == "lost and found" and plan.title == "The Muddy Hat"
+    assert plan.beats == TEXT.beats and plan.scenes == TEXT.keywords
 
 
 @pytest.mark.parametrize("engine", ["hf-int8", "hf", "ct2"])
@@ -58,13 +83,13 @@ def test_writer_batch_is_seeded_and_records_settings(tiny_models, engine):
     cands = LMWriter(tiny_models, s).write(PLAN, 3, seed=9)
     assert len(cands.candidates) == 3 and cands.plan == PLAN
     for i, c in enumerate(cands.candidates):
-        assert len(c.scenes) == 5 and c.backend == "lm" and c.seed == 9 and c.title
+        assert c.backend == "lm" and c.seed == 9 and c.title == "The Hat"
         assert c.settings["engine"] == engine and c.settings["index"] == i and c.settings["k"] == 3
         assert c.settings["temperature"] == s.temperature and c.settings["batch_seed"] == 9
-        # junk never passes: each scene used 2 samples, 1 retry x 2, and one guided re-decode
-        assert c.settings["tries"] == [5] * 5 and c.settings["passed"] == [False] * 5
+        # junk never passes: one story, then one rewrite round of 2 samples; the problems are kept
+        assert c.settings["tries"] == 3 and len(c.settings["rewrites"]) == 1 and c.settings["problems"]
         # the generator's likelihood of the finished story, for the coherence ranker
-        assert c.likelihood.digest == story_digest(c.scenes) and c.likelihood.tokens > 5
+        assert c.likelihood.digest == story_digest(c.scenes) and c.likelihood.tokens > 2
         assert c.likelihood.nll > 0 and c.likelihood.model.startswith("generator-")
     again = LMWriter(tiny_models, s).write(PLAN, 3, seed=9)
     assert dumps(again) == dumps(cands)  # byte-identical JSON for the same seed

@@ -18,42 +18,24 @@ def _recipe_file(tmp_path, task, corpus):
 def test_train_and_evaluate_commands(tiny_base, tiny_corpus, tmp_path):  # noqa: F811
     runner = CliRunner()
     models = tmp_path / "models"
-    for task in ("planner", "generator"):
-        res = runner.invoke(main, ["train", task, "--config", str(_recipe_file(tmp_path, task, tiny_corpus)),
-                                   "--max-steps", "1", "--out", str(models / task)])
-        assert res.exit_code == 0, res.output
-        assert f"trained {task}: 1 steps" in res.output
-        assert (models / task / "MODEL_CARD.md").exists()
+    res = runner.invoke(main, ["train", "generator", "--config", str(_recipe_file(tmp_path, "generator", tiny_corpus)),
+                               "--max-steps", "1", "--out", str(models / "generator")])
+    assert res.exit_code == 0, res.output
+    assert "trained generator: 1 steps" in res.output
+    assert (models / "generator" / "MODEL_CARD.md").exists()
     report = tmp_path / "report.json"
-    res = runner.invoke(main, ["evaluate", "--section", "planner", "--limit", "1", "--models", str(models),
-                               "--keywords", str(tiny_corpus), "--engine", "hf", "--out", str(report), "--cards"])
-    assert res.exit_code == 0, res.output
-    data = json.loads(report.read_text())
-    assert data["planner"]["prompts"] == 1 and "valid_rate" in data["planner"]
-    assert "planner: valid plans" in res.output
-    card = (models / "planner" / "MODEL_CARD.md").read_text()
-    assert "## Evaluation" in card and "planner: valid_rate" in card
-    res = runner.invoke(main, ["evaluate", "--section", "writer", "--limit", "1", "-k", "2", "--models", str(models),
+    res = runner.invoke(main, ["evaluate", "--section", "compare", "--limit", "1", "-k", "2", "--models", str(models),
                                "--keywords", str(tiny_corpus), "--engine", "hf", "--out", str(report),
-                               "--decode", "max_new_tokens=8", "--decode", "retries=0", "--decode", "guided=off",
-                               "--cards"])
+                               "--ranker", "heuristic", "--decode", "max_new_tokens=8", "--decode", "plan_tokens=8",
+                               "--decode", "retries=0", "--cards"])
     assert res.exit_code == 0, res.output
     data = json.loads(report.read_text())
-    assert data["decode_overrides"] == {"max_new_tokens": 8, "retries": 0, "guided": "off"}
-    written = sorted((tmp_path / "report-candidates").glob("*.json"))
-    assert len(written) == 1 and len(json.loads(written[0].read_text())["candidates"]) == 2
-    assert {c["settings"]["guided"] for c in json.loads(written[0].read_text())["candidates"]} == {"off"}
-    # the stored candidates ranked again, without writing; the card keeps the writer's figures
-    res = runner.invoke(main, ["evaluate", "--section", "ranking", "--ranker", "heuristic", "-k", "2",
-                               "--from-candidates", str(tmp_path / "report-candidates"), "--models", str(models),
-                               "--out", str(tmp_path / "rerank.json"), "--cards"])
-    assert res.exit_code == 0, res.output
-    assert json.loads((tmp_path / "rerank.json").read_text())["ranking"]["stories"] == 2
-    assert {"writer", "ranking"} <= set(json.loads((models / "generator" / "evaluation.json").read_text()))
-    (tmp_path / "empty").mkdir()
-    res = runner.invoke(main, ["evaluate", "--section", "ranking", "--from-candidates", str(tmp_path / "empty"),
-                               "--out", str(tmp_path / "none.json")])
-    assert res.exit_code == 2 and "no candidates" in res.output
+    assert data["decode_overrides"] == {"max_new_tokens": 8, "plan_tokens": 8, "retries": 0}
+    assert data["compare"]["prompts"] == 1 and "compare: lm: stories with garbled pick words" in res.output
+    stories = json.loads((tmp_path / "report-stories.json").read_text())
+    assert set(stories) == {"lm", "template", "human"} and len(stories["human"][0]["scenes"]) == 5
+    card = (models / "generator" / "MODEL_CARD.md").read_text()
+    assert "## Evaluation" in card and "compare lm: non_word_rate" in card
 
 
 def test_cli_errors(tiny_base, tiny_corpus, tmp_path):  # noqa: F811
@@ -66,6 +48,6 @@ def test_cli_errors(tiny_base, tiny_corpus, tmp_path):  # noqa: F811
     assert res.exit_code == 2 and "KEY one of engine" in res.output
     res = runner.invoke(main, ["evaluate", "--decode", "retries=many"])
     assert res.exit_code == 2 and "retries takes a whole number" in res.output
-    res = runner.invoke(main, ["train", "planner", "--config", str(_recipe_file(tmp_path, "planner", tiny_corpus)),
+    res = runner.invoke(main, ["train", "generator", "--config", str(_recipe_file(tmp_path, "generator", tiny_corpus)),
                                "--resume"])
     assert res.exit_code == 2 and "No checkpoint" in res.output

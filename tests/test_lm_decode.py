@@ -3,17 +3,28 @@ from dataclasses import replace
 
 import pytest
 
-from storygen.lm.data import Encoder, scene_prefix_ids, story_prefix_ids
-from storygen.lm.decode import (hero_names, judge, normalize_plan, sample_plans, scene_keywords,
-                                write_drafts)
-from storygen.lm.engines import Engine, HFEngine, derive_seed, trim
+from storygen.lm.data import BEAT_ROLES, Encoder, PlanText, plan_lines
+from storygen.lm.decode import check_plan, judge_story, sample_plans, write_stories
+from storygen.lm.engines import Engine, GeneratedNoRepeat, HFEngine, derive_seed, trim
 from storygen.lm.recipe import DecodeSettings
 from storygen.records import Prompt
 from tests.test_lm_fixtures import build_tokenizer, tiny_base, tiny_base_dir  # noqa: F401
 
 PROMPT = Prompt(theme="farm", hero="pig", color="pink", adjective="shy")
-PLAN = (("pig", "barn"), ("hat", "hay"), ("goose", "pond"), ("mud", "laughed"), ("pond", "friends"))
-SETTINGS = DecodeSettings(engine="hf", scene_samples=1, retries=2, retry_width=2, max_new_tokens=40)
+PLAN = PlanText(plot="lost and found",
+                beats=("a shy pig and her hat", "the wind takes the hat", "she looks in the hay",
+                       "a goose finds it in the pond", "they laugh in the mud"),
+                keywords=(("pig", "barn"), ("hat", "wind"), ("hay", "cart"), ("goose", "pond"), ("mud", "hat")),
+                title="The Muddy Hat")
+SETTINGS = DecodeSettings(engine="hf", retries=2, retry_width=2, max_new_tokens=400, plan_tokens=100)
+PLOTS = ("lost and found", "a journey")
+GOOD = [
+    "A shy pig lived in a red barn on a hill. She liked quiet days best of all.",
+    "One morning the wind took the pig's pink hat away. It flew over the fence and was gone.",
+    "She looked for it in the hay and under the old cart. She found only a sleepy mouse.",
+    "A goose by the pond honked and pointed with her wing. The hat was floating on the water.",
+    "The pig and the goose laughed in the mud together. Now the pig wears her hat every sunny day.",
+]
 
 
 @pytest.fixture(scope="module")
@@ -21,74 +32,145 @@ def enc():
     return Encoder(build_tokenizer())
 
 
+def story_text(scenes, start=0):
+    """What a writer writes from scene start + 1 on (its marker is already in the prompt)."""
+    rows = [f"scene {i} {BEAT_ROLES[i - 1]}: {t}" for i, t in enumerate(scenes, 1)][start:]
+    return "\n".join(rows)[len(f"scene {start + 1} {BEAT_ROLES[start]}:"):]
+
+
 class ScriptEngine(Engine):
-    """Answers each prompt with text chosen by `reply(scene, call, row)`; scene 0 = title/plan."""
+    """Answers each prompt with `reply(kind, start, call, row)`: kind "plan" or "story", start =
+    the scene the writer goes on from (0 = scene 1)."""
 
     name = "script"
 
     def __init__(self, enc, reply):
         super().__init__()
-        self.enc, self.reply, self.calls, self.sessions, self.seen_guides = enc, reply, [], [], []
+        self.enc, self.reply, self.calls, self.sessions, self.prompts = enc, reply, [], [], []
 
     def session(self, seed):
         self.sessions.append(seed)
 
-    def _generate(self, prompts, max_new, stop, s, seed, guide):
+    def _generate(self, prompts, max_new, stop, s, seed):
         self.calls.append(len(prompts))
-        self.seen_guides.append(guide)
         out = []
         for row, p in enumerate(prompts):
-            text = self.enc.decode(p)
-            markers = re.findall(r"^(\d) \([^)]*\):", text, re.M)
-            scene = int(markers[-1]) if markers and not text.endswith("title:") else 0
-            out.append(self.enc(" " + self.reply(scene, len(self.calls), row)) + [self.enc.nl])
+            text = self.enc.tok.decode(p)
+            self.prompts.append(text)
+            markers = re.findall(r"scene (\d) [a-z]+:", text)
+            kind, start = ("story", int(markers[-1]) - 1) if markers else ("plan", 0)
+            out.append(self.enc(self.reply(kind, start, len(self.calls), row)) + [self.enc.eos])
         return out
 
 
-GOOD = [
-    "A shy pig lived in a red barn on a hill. She liked quiet days best of all.",
-    "One morning the pig lost her hat somewhere in the hay. She looked everywhere for it.",
-    "A goose by the pond saw something floating near the pig. It was the hat, wet and muddy.",
-    "They dragged it through the mud and laughed until their sides hurt. The pig felt brave.",
-    "Now the pig and her friends meet at the pond each evening. Nobody is shy there anymore.",
-]
+# ------------------------------------------------------------------ checks
 
 
-def good(scene: int) -> str:
-    return GOOD[scene - 1]
+def test_a_good_story_passes_every_check():
+    v = judge_story(GOOD, True, True, PROMPT)
+    assert v.ok and v.problems == () and v.first_bad == 5
 
 
-def test_judge_checks_keywords_hero_finish_and_repeats(enc):
-    ids = enc(" Rosie the pig found a hat in the hay. She was glad.") + [enc.nl]
-    a = judge(ids, enc, ["hat", "hay", "goose"], "pig", (), set(), first=True)
-    assert a.missing == ("goose",) and a.hero_ok and a.finished and a.repeats == 0 and not a.ok
-    # later scenes may name the hero by the name scene 1 gave it
-    ids = enc(" Rosie found a goose in the hay. She was glad and smiled.") + [enc.nl]
-    assert judge(ids, enc, ["goose"], "pig", ("Rosie",), set(), first=False).ok
-    assert not judge(ids, enc, ["goose"], "pig", ("Rosie",), set(), first=True).hero_ok
-    # cut off (no newline, no full stop) is never finished
-    cut = enc(" The pig found a goose in the hay and then she")
-    assert not judge(cut, enc, ["goose"], "pig", (), set(), first=False).finished
-    # 4-grams seen in earlier scenes count as repeats
-    seen = {("found", "a", "goose", "in")}
-    assert judge(ids, enc, ["goose"], "pig", ("Rosie",), seen, first=False).repeats == 1
+@pytest.mark.parametrize("change, problem, first", [
+    (lambda s: s[:2] + ["She looked for the pinklet hat in the hay. She found only a sleepy mouse."] + s[3:],
+     "scene 3: garbled pick words: pinklet", 2),
+    (lambda s: s[:3] + ["A goose by the pond honked at a glorbish. The hat was floating on the water."] + s[4:],
+     "scene 4: not English words: glorbish", 3),
+    (lambda s: s[:4] + ["The pig and the goose laughed in the"], "scene 5 is cut off", 4),
+    (lambda s: ["A shy girl lived in a red barn on a hill. She liked quiet days best of all."] + s[1:],
+     "scene 1 does not name the hero", 0),
+])
+def test_checks_find_the_first_failing_scene(change, problem, first):
+    v = judge_story(change(list(GOOD)), True, True, PROMPT)
+    assert not v.ok and any(p.startswith(problem) for p in v.problems) and v.first_bad == first
 
 
-def test_judge_marks_flagged_words_unsafe_and_ranks_them_last(enc):
-    unsafe = judge(enc(" The pig found a sword in the hay. She was glad.") + [enc.nl], enc, ["hay"], "pig",
-                   (), set(), first=True)
-    assert unsafe.unsafe == ("sword",) and not unsafe.missing and not unsafe.ok
-    # a safe scene that misses a keyword still beats one the filter would reject
-    missing = judge(enc(" The pig sat in the barn. She was glad.") + [enc.nl], enc, ["hay"], "pig",
-                    (), set(), first=True)
-    assert missing.rank() > unsafe.rank()
+def test_short_unclosed_looping_and_unsafe_stories_fail():
+    v = judge_story(GOOD[:3], False, True, PROMPT)
+    assert "3 of 5 scenes written" in v.problems and v.first_bad == 3
+    loop = GOOD[:1] + ["The pig looked and looked and looked. The pig looked and looked and looked."] * 4
+    assert any("repeated 4-grams" in p for p in judge_story(loop, True, True, PROMPT).problems)
+    unsafe = judge_story(GOOD[:4] + ["The pig took a sword to the pond. She laughed all day long."], True, True, PROMPT)
+    assert unsafe.unsafe and unsafe.rank < judge_story(GOOD[:3], False, True, PROMPT).rank
+
+
+def test_check_plan_contract():
+    assert check_plan(PLAN, PROMPT, PLOTS) == PLAN
+    assert check_plan(replace(PLAN, plot="a heist"), PROMPT, PLOTS) is None
+    hero_later = replace(PLAN, keywords=(("barn", "pig", "mud"),) + PLAN.keywords[1:])
+    assert check_plan(hero_later, PROMPT, PLOTS).keywords[0] == ("pig", "barn", "mud")
+    assert check_plan(replace(PLAN, keywords=PLAN.keywords[:4] + (("mud",),)), PROMPT, PLOTS) is None
+    assert check_plan(replace(PLAN, title="The Mermid Hat"), PROMPT, PLOTS) is None
+
+
+# ------------------------------------------------------------------ planner and writer
+
+
+def test_planner_takes_the_first_valid_sample_and_reports_rounds(enc):
+    bad = plan_lines(replace(PLAN, plot="a heist"))
+
+    def reply(kind, start, call, row):
+        assert kind == "plan"
+        return bad if call == 1 or row == 0 else plan_lines(PLAN)
+
+    engine = ScriptEngine(enc, reply)
+    s = replace(SETTINGS, samples=2)
+    plan, rounds = sample_plans(engine, enc, PROMPT, s, seed=1, rounds=3, plots=PLOTS)
+    assert plan == PLAN and rounds == 2 and engine.calls == [2, 2]
+    assert engine.prompts[0] == "theme: farm | hero: pig | color: pink | adjective: shy\n"
+    none, rounds = sample_plans(ScriptEngine(enc, lambda *a: bad), enc, PROMPT, s, 1, rounds=2, plots=PLOTS)
+    assert none is None and rounds == 2
+
+
+def test_writer_writes_whole_stories_in_one_batch(enc):
+    engine = ScriptEngine(enc, lambda kind, start, call, row: story_text(GOOD, start))
+    drafts = write_stories(engine, enc, PROMPT, PLAN, 3, SETTINGS, seed=5)
+    assert engine.calls == [3] and all(d.ok and d.scenes == GOOD and d.tries == 1 for d in drafts)
+    prompt = engine.prompts[0]
+    assert prompt.endswith("title: The Muddy Hat<|im_end|>scene 1 setup:")
+    assert "plan 5 ending: they laugh in the mud | mud, hat" in prompt
+
+
+def test_a_failing_story_is_rewritten_from_its_first_bad_scene_keeping_the_rest(enc):
+    broken = GOOD[:2] + ["She looked for the pinklet hat in the hay. She found only a sleepy mouse."] + GOOD[3:]
+
+    def reply(kind, start, call, row):
+        if call == 1:
+            return story_text(broken if row == 1 else GOOD, start)
+        return story_text(GOOD, start)
+
+    engine = ScriptEngine(enc, reply)
+    drafts = write_stories(engine, enc, PROMPT, PLAN, 2, SETTINGS, seed=5)
+    assert engine.calls == [2, 2]  # one rewrite round, retry_width 2, for the broken one only
+    assert all(d.ok and d.scenes == GOOD for d in drafts)
+    assert drafts[1].rewrites == [3] and drafts[1].tries == 3 and drafts[0].tries == 1
+    rewrite_prompt = engine.prompts[2]
+    assert rewrite_prompt.endswith(f"scene 2 problem: {GOOD[1]}\nscene 3 attempt:")
+
+
+def test_rewrites_are_bounded_and_the_best_attempt_is_kept(enc):
+    broken = GOOD[:4] + ["The pig and the glorbish goose laughed. Now the pig wears her hat every sunny day."]
+    engine = ScriptEngine(enc, lambda kind, start, call, row: story_text(broken, start))
+    drafts = write_stories(engine, enc, PROMPT, PLAN, 1, SETTINGS, seed=5)
+    assert engine.calls == [1, 2, 2]  # retries=2 rounds, then it stops
+    assert not drafts[0].ok and drafts[0].rewrites == [5, 5] and "glorbish" in drafts[0].verdict.problems[0]
+
+
+def test_generated_no_repeat_ignores_the_prompt():
+    import torch
+
+    proc = GeneratedNoRepeat(2, width=3)
+    ids = torch.tensor([[7, 8, 7, 8, 9, 8]])  # prompt 7 8 7, generated 8 9 8
+    scores = proc(ids, torch.zeros(1, 12))
+    assert scores[0, 9] == -torch.inf  # "8 9" was generated: after 8, 9 is banned
+    assert scores[0, 7] == 0  # "8 7" is only in the prompt: allowed
 
 
 def test_hf_engine_never_decodes_a_banned_sequence(tiny_base_dir, monkeypatch):  # noqa: F811
     from storygen.lm import engines
 
     engine, enc = _hf(tiny_base_dir)
-    p = [enc("theme: farm | hero: pig"), enc("1 (pig):")]
+    p = [enc("theme: farm | hero: pig"), enc("scene 1 setup:")]
     s = DecodeSettings(temperature=1.0, top_p=1.0, ban_unsafe=False)
     free = engine.generate(p, 12, (), s, seed=3)
     token = free[0][2]  # a token this seed does write, now banned
@@ -108,77 +190,6 @@ def test_banned_sequences_cover_inflections_and_capitals(enc):
     assert tuple(enc(" warm")) not in seqs and tuple(enc(" war")) in seqs  # words, not prefixes
 
 
-def test_hero_names_and_scene_keywords():
-    assert hero_names("A shy pig named Rosie lived here. Her friend called Tom came.") == ("Rosie", "Tom")
-    assert scene_keywords(("hat", "pig", "hay"), "pig") == ("pig", "hat", "hay")
-
-
-def test_normalize_plan_contract():
-    plan = (("barn", "mud"), ("a", "b", "c", "d", "e", "f"), ("x", "y"), ("z", "w"), ("v", "u"))
-    got = normalize_plan(plan, "pig")
-    assert got[0] == ("pig", "barn", "mud") and len(got[1]) == 5
-    assert normalize_plan((("pig",), ("x",), ("x", "y"), ("x", "y"), ("x", "y")), "pig") is None
-    assert normalize_plan(plan[:4], "pig") is None and normalize_plan(None, "pig") is None
-
-
-def test_normalize_plan_prefers_new_in_theme_real_words():
-    theme = frozenset({"barn", "mud", "hat", "hay", "goose", "pond", "duck"})
-    anywhere = theme | {"rocket", "moon"}
-    plan = (("barn", "bucchler"), ("hat", "mud", "rocket"), ("hat", "hats", "goose", "pond"),
-            ("rocket", "moon"), ("duck", "pond"))
-    got = normalize_plan(plan, "pig", (theme, anywhere))
-    assert got[0] == ("pig", "barn")  # invented word dropped
-    assert got[1] == ("hat", "mud")  # off-theme word dropped: the scene keeps two
-    assert got[2] == ("goose", "pond")  # "hat"/"hats" were used in scene 2
-    assert got[3] == ("rocket", "moon")  # nothing in theme: real words beat no scene
-    assert got[4] == ("duck", "pond")  # a repeat is kept when the scene would be too short
-
-
-def test_writer_redecodes_only_failing_scenes_and_keeps_the_best(enc):
-    def reply(scene, call, row):
-        if scene == 0:
-            return "The Hat"
-        if scene == 2 and row == 0 and call == 2:  # candidate 0 misses "hay" the first time
-            return "One morning the pig lost her hat. She looked everywhere for it."
-        return good(scene)
-
-    engine = ScriptEngine(enc, reply)
-    drafts = write_drafts(engine, enc, PROMPT, PLAN, 2, SETTINGS, seed=5)
-    assert [d.tries for d in drafts] == [[1, 3, 1, 1, 1], [1, 1, 1, 1, 1]]
-    # scene 2 round 1: both candidates; round 2: candidate 0 only, retry_width samples
-    assert engine.calls == [2, 2, 2, 2, 2, 2, 2]
-    assert all(all(d.passed) and len(d.scenes) == 5 and d.title == "The Hat" for d in drafts)
-    assert drafts[0].scenes[1] == good(2)
-    # the decoded story is the prompt, the markers and the accepted scenes, in order
-    start = story_prefix_ids(enc, "farm", "pig", "pink", "shy") + scene_prefix_ids(enc, 1, ("pig", "barn"))
-    assert drafts[0].prefix(enc, 5)[:len(start)] == start
-    assert engine.sessions == [derive_seed("write", 5)]
-
-
-def test_writer_retries_are_bounded_and_record_failure(enc):
-    engine = ScriptEngine(enc, lambda scene, call, row: "Nothing here matches at all, sadly." if scene else "")
-    drafts = write_drafts(engine, enc, PROMPT, PLAN, 3, SETTINGS, seed=1)
-    # 1 try + 2 rounds x retry_width 2 = 5 decodes per scene, then the best attempt is kept
-    assert all(d.tries == [5] * 5 and d.passed == [False] * 5 for d in drafts)
-    assert all(len(d.scenes) == 5 for d in drafts)
-    assert drafts[0].title == "The Shy Pig"  # an empty title falls back to the picks
-
-
-def test_planner_takes_first_valid_sample_and_reports_rounds(enc):
-    replies = iter(["1: barn | 2: hat", "nonsense", "1: barn, mud | 2: hat, hay | 3: goose, pond | 4: mud, laughed | 5: pond, friends",
-                    "1: a, b | 2: a, b | 3: a, b | 4: a, b | 5: a, b"])
-    engine = ScriptEngine(enc, lambda scene, call, row: next(replies))
-    s = DecodeSettings(samples=2)
-    scenes, rounds = sample_plans(engine, enc, PROMPT, s, seed=0, rounds=3)
-    assert rounds == 2 and scenes[0] == ("pig", "barn", "mud") and scenes[4] == ("pond", "friends")
-    engine = ScriptEngine(enc, lambda *a: "junk")
-    assert sample_plans(engine, enc, PROMPT, s, seed=0, rounds=2) == (None, 2)
-    assert engine.calls == [2, 2]
-    # a plan the safety check refuses is skipped like an invalid one
-    engine = ScriptEngine(enc, lambda *a: "1: a, b | 2: a, b | 3: a, b | 4: a, b | 5: a, b")
-    assert sample_plans(engine, enc, PROMPT, s, seed=0, rounds=1, accept=lambda sc: False) == (None, 1)
-
-
 def test_trim_and_derive_seed():
     assert trim([5, 6, 1, 7], stop=[1, 2]) == [5, 6, 1]
     assert trim([5, 6], stop=[1]) == [5, 6]
@@ -195,7 +206,7 @@ def _hf(tiny_base_dir):  # noqa: F811
 
 def test_hf_engine_is_seeded_and_stops(tiny_base_dir):  # noqa: F811
     engine, enc = _hf(tiny_base_dir)
-    p = [enc("theme: farm | hero: pig"), enc("1 (pig):")]
+    p = [enc("theme: farm | hero: pig"), enc("scene 1 setup:")]
     s = DecodeSettings(temperature=1.0, top_p=1.0)
     a = engine.generate(p, 12, (enc.nl,), s, seed=3)
     assert a == engine.generate(p, 12, (enc.nl,), s, seed=3)
@@ -206,7 +217,7 @@ def test_hf_engine_is_seeded_and_stops(tiny_base_dir):  # noqa: F811
 
 def test_hf_engine_left_padding_matches_unbatched(tiny_base_dir):  # noqa: F811
     engine, enc = _hf(tiny_base_dir)
-    short, long = enc("1 (pig):"), enc("theme: farm | hero: pig | color: pink\n1 (pig, barn):")
+    short, long = enc("scene 1 setup:"), enc("theme: farm | hero: pig | color: pink\nscene 1 setup:")
     s = DecodeSettings(temperature=1e-4, top_p=1.0)  # effectively greedy
     batched = engine.generate([long, short], 10, (), s, seed=0)
     assert batched[1] == engine.generate([short], 10, (), s, seed=0)[0]
@@ -225,7 +236,7 @@ def test_ct2_engine_converts_once_and_is_deterministic(tiny_base):  # noqa: F811
     assert built == [1]
     enc = Encoder(tok)
     engine = CT2Engine(path, tok, threads=1)
-    p = [enc("theme: farm | hero: pig"), enc("1 (pig):")]
+    p = [enc("theme: farm | hero: pig"), enc("scene 1 setup:")]
     s = DecodeSettings(temperature=1.0, top_p=1.0)
 
     def run(seed):
@@ -236,72 +247,3 @@ def test_ct2_engine_converts_once_and_is_deterministic(tiny_base):  # noqa: F811
     assert run(7) == first  # whatever ran before, a session with the same seed repeats itself
     assert run(8) != first
     assert first[0] != first[1]  # the random stream moves on within a session
-
-
-def test_keyword_guide_steers_hf_toward_missing_keywords(tiny_base_dir):  # noqa: F811
-    engine, enc = _hf(tiny_base_dir)
-    prompt = [enc("1 (pig, goose):")] * 4
-    s = DecodeSettings(temperature=1.0, top_p=1.0)
-    free = engine.generate(prompt, 30, (enc.nl,), s, seed=1)
-    steered = engine.generate(prompt, 30, (enc.nl,), s, seed=1, guide=[["goose", "pond"]] * 4)
-    from storygen.lm.decode import has_word
-
-    def hits(outs):
-        return sum(has_word(enc.decode(o), k) for o in outs for k in ("goose", "pond"))
-
-    # a random model hardly writes them unprompted; steered, (almost) every row writes both
-    assert hits(free) <= 1 and hits(steered) >= 5
-    assert all(o[-1] == enc.nl or len(o) == 30 for o in steered)
-
-
-def test_keyword_guide_finishes_a_begun_keyword_and_holds_the_scene_open(enc):
-    import torch
-
-    from storygen.lm.guide import GuideSettings, KeywordGuide
-
-    guide = KeywordGuide(enc, [["butterflies"]], start=1, close=[enc.nl], settings=GuideSettings(base=1.0, slope=0.0))
-    ids = enc(" butterflies")
-    vocab = len(enc.tok)
-    begun = torch.tensor([[0] + ids[:1]])
-    scores = guide(begun, torch.zeros(1, vocab))
-    if len(ids) > 1:
-        assert scores[0, ids[1]] == guide.s.finish
-    assert scores[0, enc.nl] == -guide.s.close_penalty
-    done = torch.tensor([[0] + ids])
-    assert guide(done, torch.zeros(1, vocab)).abs().sum() == 0  # nothing missing: no change
-
-
-def test_failing_scenes_are_redecoded_guided_in_one_batch(enc):
-    first = ScriptEngine(enc, lambda scene, call, row: good(scene) if scene != 3 else "No keywords here, sorry.")
-    steer = ScriptEngine(enc, lambda scene, call, row: good(scene))
-    steer.guides = True
-    drafts = write_drafts(first, enc, PROMPT, PLAN, 2, SETTINGS, seed=5, guide_engine=steer)
-    assert [d.passed for d in drafts] == [[True] * 5] * 2
-    # scene 3: 1 + 2 rounds x 2 samples on the first engine, then one guided re-decode
-    assert [d.tries for d in drafts] == [[1, 1, 6, 1, 1]] * 2
-    # both candidates' scene 3 in one batch, steered toward the scene's marker keywords
-    assert steer.calls == [2] and steer.seen_guides == [[["pig", "goose", "pond"]] * 2]
-    assert drafts[0].scenes[2] == good(3)
-    assert all(g is None for g in first.seen_guides)
-    off = ScriptEngine(enc, lambda scene, call, row: good(scene) if scene != 3 else "Nothing.")
-    write_drafts(off, enc, PROMPT, PLAN, 1, replace(SETTINGS, guided="off"), seed=5, guide_engine=steer)
-    assert steer.calls == [2]  # guidance off: the guide engine is never used
-
-
-def test_best_of_scene_samples_in_one_batch(enc):
-    engine = ScriptEngine(enc, lambda scene, call, row: "The Hat" if not scene else
-                          (good(scene) if row % 2 else "Only words, no plan at all."))
-    drafts = write_drafts(engine, enc, PROMPT, PLAN, 2, replace(SETTINGS, scene_samples=2, retries=0), seed=1)
-    assert engine.calls == [4] * 5 + [2]  # 2 candidates x 2 samples per scene, then the titles
-    assert all(d.passed == [True] * 5 and d.tries == [2] * 5 for d in drafts)
-
-
-def test_scene_context_window_keeps_scene_one_and_the_last_ones(enc):
-    from storygen.lm.decode import Draft
-
-    d = Draft(start=[7], markers=[[1], [2], [3], [4]], bodies=[[11], [12], [13], [14]])
-    nl = enc.nl
-    assert d.prefix(enc, 4) == [7, 1, 11, nl, 2, 12, nl, 3, 13, nl, 4, 14, nl]
-    assert d.prefix(enc, 4, window=2) == [7, 1, 11, nl, 4, 14, nl]
-    assert d.prefix(enc, 4, window=3) == [7, 1, 11, nl, 3, 13, nl, 4, 14, nl]
-    assert d.prefix(enc, 1, window=2) == [7, 1, 11, nl] and d.prefix(enc, 0, window=2) == [7]

@@ -44,6 +44,12 @@ STORIES = [
 ]
 
 
+PLOTS = {"farm-001": "lost and found", "farm-002": "helping a friend", "space-001": "a new friend who is different",
+         "space-002": "a journey"}
+BEATS = ["the hero at home", "something goes missing", "a friend tries to help", "they work it out together",
+         "a happy day at the end"]
+
+
 def _sentences(text: str) -> list[str]:
     return [s.strip() + "." for s in text.split(".") if s.strip()]
 
@@ -68,7 +74,8 @@ def write_keyword_corpus(folder: Path, splits: dict[str, list[int]] | None = Non
             kscenes = [[{"text": s, "keywords": _keywords(s, hero)} for s in _sentences(sc)] for sc in scenes]
             common = {"id": sid, "theme": theme, "hero": hero, "color": color, "adjective": adj}
             stories.append({"kind": "keyword_story", "schema_version": 1, **common, "split": split,
-                            "title": title, "scenes": kscenes, "name": None})
+                            "title": title, "scenes": kscenes, "name": None, "plot": PLOTS[sid],
+                            "beats": BEATS})
             plans.append({"kind": "planner_example", "schema_version": 1, **common,
                           "scenes": [[k for s in sc for k in s["keywords"]][:3] for sc in kscenes],
                           "keep_rate": 0.5, "max_per_scene": 6, "seed": 7})
@@ -82,8 +89,10 @@ def build_tokenizer():
     from transformers import PreTrainedTokenizerFast
 
     text = [" ".join(s[6]) + f" {s[5]}" for s in STORIES]
-    text += ["theme: farm | hero: pig | color: pink | adjective: shy\nplan: 1: pig, barn | 2: hat\n",
-             "1 (pig, barn): text\n2 (hat): more\ntitle: The Day"]
+    text += ["theme: farm | hero: pig | color: pink | adjective: shy\nplot: lost and found\n"
+             "plan 1 setup: the hero at home | pig, barn\nplan 2 problem: a hat | hat\ntitle: The Day\n",
+             "scene 1 setup: text\nscene 2 problem: more\nscene 3 attempt: x\nscene 4 turn: y\nscene 5 ending: z"]
+    text += [" ".join(BEATS), " ".join(PLOTS.values())]
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
@@ -137,13 +146,13 @@ def tiny_recipe(task: str, keywords: Path, tmp: Path, **changes):
                          warmup_steps=1, max_tokens=512, threads=1, save_every=1, log_every=1,
                          keywords_dir=str(keywords), out=str(tmp / "models" / task),
                          runs=str(tmp / "runs" / task), lora=LoraSpec(r=4, alpha=8, top_layers=1),
-                         decode=DecodeSettings(engine="hf", max_new_tokens=24, title_tokens=6,
+                         decode=DecodeSettings(engine="hf", max_new_tokens=40, plan_tokens=40,
                                                retries=1, retry_width=2, samples=2, threads=1))
     return replace(recipe, **changes)
 
 
 def test_tiny_tokenizer_round_trips_and_has_single_newline():
     tok = build_tokenizer()
-    text = "theme: farm | hero: pig\n1 (pig, hat): The pig lost her hat.\n"
+    text = "theme: farm | hero: pig\nplan 1 setup: a pig | pig, hat\nscene 1 setup: The pig lost her hat.\n"
     assert tok.decode(tok.encode(text)) == text
     assert len(tok.encode("\n")) == 1

@@ -28,11 +28,10 @@ def test_train_writes_fp16_adapter_summary_and_card(tiny_base, tiny_corpus, tmp_
     assert config["r"] == 4 and "SmolLM2" in config["base_model_name_or_path"]
     assert summary["steps"] == 4 and summary["epochs"] == 2.0  # 3 examples, batch 2, 2 epochs
     assert [h["epoch"] for h in summary["history"]] == [1, 2]
-    assert summary["val_loss"] == summary["history"][-1]["val_loss"] > 0
+    best = min(h["val_loss"] for h in summary["history"])
+    assert summary["val_loss"] == best > 0 and summary["best_epoch"] in (1, 2)
     assert json.loads((out / "training.json").read_text())["steps"] == 4
     assert any("val loss" in line for line in logs)
-    vocab = json.loads((out / "vocabulary.json").read_text())  # the words a plan may use, by theme
-    assert set(vocab) == {"farm", "space"} and "barn" in vocab["farm"] and "barn" not in vocab["space"]
     card = write_card(out).read_text()
     assert "| steps | 4 (batch 2" in card and "| seed | 0 |" in card and "fp16" in card
 
@@ -71,6 +70,43 @@ def test_too_long_examples_are_dropped_not_truncated(tiny_base, tiny_corpus, tmp
         train(tiny_recipe("generator", tiny_corpus, tmp_path, max_tokens=20), log=lambda _: None)
 
 
+def test_early_stopping_and_the_best_epoch():
+    from storygen.lm.train import best_epoch, should_stop
+
+    h = [{"epoch": i + 1, "val_loss": v} for i, v in enumerate([3.0, 2.5, 2.6, 2.55, 2.4])]
+    assert not should_stop(h[:3], patience=2)
+    assert should_stop(h[:4], patience=2)  # 2.6, 2.55: neither beats 2.5
+    assert not should_stop(h, patience=2) and not should_stop(h[:4], patience=0)
+    assert best_epoch(h[:4])["epoch"] == 2 and best_epoch([]) is None
+
+
+def test_patience_stops_training_and_keeps_the_best_adapter(tiny_base, tiny_corpus, tmp_path, monkeypatch):  # noqa: F811
+    from storygen.lm import train as train_mod
+
+    losses = iter([2.0, 1.5, 1.7, 1.8, 1.0])  # best at epoch 2, then two worse: stop after epoch 4
+    monkeypatch.setattr(train_mod, "evaluate_loss", lambda *a: next(losses))
+    saved = []
+    real_save = train_mod.save_adapter
+    monkeypatch.setattr(train_mod, "save_adapter", lambda m, out: saved.append(len(saved)) or real_save(m, out))
+    logs = []
+    summary = train(tiny_recipe("generator", tiny_corpus, tmp_path, epochs=5, patience=2), log=logs.append)
+    assert [h["epoch"] for h in summary["history"]] == [1, 2, 3, 4] and summary["steps"] == 8
+    assert summary["best_epoch"] == 2 and summary["val_loss"] == 1.5
+    assert len(saved) == 2  # after epochs 1 and 2 only: the folder holds epoch 2's adapter
+    assert any("stopping" in line for line in logs)
+
+
+def test_a_shared_planner_does_not_train(tmp_path):
+    from click.testing import CliRunner
+
+    from storygen.cli import main
+
+    (tmp_path / "p.yaml").write_text("task: planner\nshares: generator\n")
+    result = CliRunner().invoke(main, ["train", "planner", "--config", str(tmp_path / "p.yaml")])
+    assert result.exit_code == 0 and "storygen train generator" in result.output
+    assert not (tmp_path / "models").exists()
+
+
 def test_lr_schedule_warms_up_then_decays():
     recipe = tiny_recipe("planner", "x", __import__("pathlib").Path("/tmp"), lr=1.0, warmup_steps=2, min_lr_ratio=0.1)
     got = [round(lr_at(s, 10, recipe), 3) for s in range(10)]
@@ -89,6 +125,8 @@ def test_shipped_recipes_load_and_bad_recipes_are_refused(tmp_path):
         check_recipe(bad, "x.yaml")
     with pytest.raises(ConfigError, match="task must be"):
         check_recipe(replace(bad, task="ranker", batch_size=4), "x.yaml")
+    with pytest.raises(ConfigError, match="only a planner may share"):
+        check_recipe(replace(bad, task="generator", batch_size=4, shares="generator"), "x.yaml")
     (tmp_path / "r.yaml").write_text("task: planner\nepochz: 3\n")
     with pytest.raises(ConfigError, match="epochz"):
         load_recipe(tmp_path / "r.yaml")

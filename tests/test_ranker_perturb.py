@@ -20,6 +20,14 @@ OTHER = StoryText(scenes=(
     "A cat sang loud songs under the moon.", "The owl asked the cat to sing softly.",
     "At last the owl slept until the sun came up."), hero="owl", theme="farm", id="t-2")
 
+SAME = StoryText(scenes=(
+    "In a dark cave lived a shy octopus called Inky. He liked to hide in his shell.",
+    "One day a storm shook the cave. Inky lost his favourite pebble.",
+    "The octopus searched every crack of the cave. He found only sand.",
+    "A turtle swam by with the pebble on her back. She had picked it up for him.",
+    "Inky hugged the turtle with all eight arms. Now they swim to the cave together."),
+    hero="octopus", theme="underwater", id="t-3")
+
 
 def sentences(scenes):
     return [s for sc in scenes for s in split_sentences(sc)]
@@ -27,14 +35,25 @@ def sentences(scenes):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_is_seeded_and_changes_the_story(kind):
-    a = perturb(STORY, kind, 1, pool=[STORY, OTHER], characters=["octopus", "mermaid"])
-    b = perturb(STORY, kind, 1, pool=[STORY, OTHER], characters=["octopus", "mermaid"])
+    a = perturb(STORY, kind, 1, pool=[STORY, OTHER, SAME], characters=["octopus", "mermaid"])
+    b = perturb(STORY, kind, 1, pool=[STORY, OTHER, SAME], characters=["octopus", "mermaid"])
     assert a == b and a.kind == kind
     assert a.scenes != STORY.scenes
     assert len(a.scenes) == len(STORY.scenes)
-    results = {perturb(STORY, kind, s, pool=[STORY, OTHER], characters=["octopus", "crab"]).scenes
+    results = {perturb(STORY, kind, s, pool=[STORY, OTHER, SAME], characters=["octopus", "crab"]).scenes
                for s in range(12)}
     assert len(results) > 1, "the seed must matter"
+
+
+def test_splice_takes_a_later_part_of_another_story_of_the_theme_with_our_hero():
+    for seed in range(10):
+        p = perturb(STORY, "splice", seed, pool=[STORY, OTHER, SAME])
+        k = int(p.detail.rsplit("_", 1)[1]) - 1
+        assert 2 <= k <= 4 and p.scenes[:k] == STORY.scenes[:k]
+        assert all("Inky" not in sc and "octopus" not in sc for sc in p.scenes)  # renamed to Marina / mermaid
+        assert "Marina" in " ".join(p.scenes[k:]) or "mermaid" in " ".join(p.scenes[k:])
+        assert [sp[0] for sp in p.spans] == list(range(k, 5))
+    assert perturb(STORY, "splice", 0, pool=[STORY, OTHER]) is None  # no other story of the theme
 
 
 def test_shuffle_keeps_the_scenes():

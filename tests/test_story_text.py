@@ -63,6 +63,18 @@ def test_ranker_prefers_coverage_and_rejects_unsafe():
     assert story.scores[0].score < story.scores[2].score
 
 
+def test_ranker_rejects_non_words_and_garbled_pick_words():
+    hero, color = PLAN.prompt.hero, PLAN.prompt.color
+    garbled = Candidate(scenes=(SCENES[0].replace(color, color + "ight", 1),) + SCENES[1:], seed=1, backend="t")
+    junk = Candidate(scenes=SCENES[:4] + (SCENES[4] + " The glorbish sea was calm.",), seed=2, backend="t")
+    good = Candidate(scenes=SCENES, seed=3, backend="t")
+    story = rank(Candidates(plan=PLAN, candidates=(garbled, junk, good)))
+    assert story.chosen == 2
+    assert story.scores[0].rejected.startswith("garbled pick words: " + color + "ight")
+    assert story.scores[1].rejected == "not English words: glorbish"
+    assert hero in SCENES[0]
+
+
 def test_safety_filter_word_lists():
     assert safety.flagged_words("The happy crab found a shell.") == []
     assert safety.flagged_words("Shut up, said the DEAD fish.") == ["dead", "shut up"]

@@ -1,5 +1,6 @@
 """The story model's own judgement of a story: its negative log-likelihood under the fine-tuned
-generator, the scenes read in order as plain text.
+generator, the scenes read in order in the writer's format (scene markers, no plan: so a human
+story, a candidate and a perturbation are all scored the same way).
 
 Why: the MiniLM features barely move when "found" becomes "lost"; a language model that reads
 the whole story is surprised by the word and by the later scenes that no longer fit (measured on
@@ -50,9 +51,10 @@ class LikelihoodScorer:
                                                inter_threads=1, intra_threads=thread_cap(threads))
 
     def tokens(self, scenes: Sequence[str]) -> list[str]:
-        from ..lm.data import scene_text_ids
+        from ..lm.data import story_ids
 
-        ids = [self.enc.nl] + [t for s in scenes for t in scene_text_ids(self.enc, " ".join(s.split()))]
+        # After the plan's <eos> is where a story starts in training.
+        ids = [self.enc.eos] + [t for piece, _ in story_ids(self.enc, scenes) for t in piece]
         return self.tok.convert_ids_to_tokens(ids)
 
     def score(self, stories: Sequence[Sequence[str]], batch: int = 8) -> list[StoryLikelihood]:

@@ -1,12 +1,14 @@
 """Negative stories for the coherence ranker (UNION-style): a human story, perturbed one way.
 
-Six kinds, each a failure a story model really makes:
+Seven kinds, each a failure a story model really makes:
   shuffle    scenes in a wrong order
   repeat     a sentence said twice
   swap_in    a sentence from another story in place of one of this story's
   hero_swap  the hero becomes another character from some scene on
   antonym    one key word turned into its opposite, or a statement negated / un-negated
   drop_dup   a scene missing and another told twice
+  splice     the middle or the ending taken from another story of the theme (its hero renamed to
+             this one's), so the scenes do not belong together though each reads well
 Every function takes a seeded `random.Random`; nothing else is random. Each result carries the
 character spans it changed, so the token-level head can be told which words are wrong.
 """
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 from ..corpus.stories import split_sentences
 
-KINDS = ("shuffle", "repeat", "swap_in", "hero_swap", "antonym", "drop_dup")
+KINDS = ("shuffle", "repeat", "swap_in", "hero_swap", "antonym", "drop_dup", "splice")
 
 
 @dataclass(frozen=True)
@@ -238,16 +240,42 @@ def drop_dup(story: StoryText, rng: random.Random) -> Perturbed | None:
                      ((i, 0, len(scenes[i])),))
 
 
+def splice(story: StoryText, rng: random.Random, pool: list[StoryText]) -> Perturbed | None:
+    """Scenes from k on (k = 3, 4 or 5: an attempt, a turn or just the ending) come from another
+    story of the same theme, whose hero (noun and name) is renamed to this story's hero."""
+    donors = [s for s in pool if s.id != story.id and s.theme == story.theme and len(s.scenes) == len(story.scenes)]
+    if not donors or len(story.scenes) < 4:
+        return None
+    donor = rng.choice(donors)
+    k = rng.choice(range(2, len(story.scenes)))
+    own = find_name(story.scenes, story.hero)
+    scenes, spans = list(story.scenes[:k]), []
+    for i in range(k, len(story.scenes)):
+        text = donor.scenes[i]
+        for term in hero_terms(donor.scenes, donor.hero):
+            is_name = term != donor.hero
+            new = own if (is_name and own) else story.hero
+            text, _ = _replace_hero(text, term, new, is_name and not own)
+        scenes.append(text)
+        spans.append((i, 0, len(text)))
+    if tuple(scenes) == story.scenes:
+        return None
+    return Perturbed("splice", f"from_scene_{k + 1}", tuple(scenes), tuple(spans))
+
+
 def perturb(story: StoryText, kind: str, seed: int | str, pool: list[StoryText] = (),
             characters: list[str] = ()) -> Perturbed | None:
     """One perturbation of `story`; the same (story.id, kind, seed) always gives the same result.
 
-    `pool` supplies donor sentences for swap_in, `characters` the stand-ins for hero_swap.
+    `pool` supplies donor sentences for swap_in and donor scenes for splice, `characters` the
+    stand-ins for hero_swap.
     Returns None when the story offers nothing to perturb that way.
     """
     rng = random.Random(f"{seed}:{story.id}:{kind}")
     if kind == "swap_in":
         return swap_in(story, rng, list(pool))
+    if kind == "splice":
+        return splice(story, rng, list(pool))
     if kind == "hero_swap":
         return hero_swap(story, rng, list(characters))
     fn = {"shuffle": shuffle, "repeat": repeat, "antonym": antonym, "drop_dup": drop_dup}.get(kind)

@@ -61,6 +61,8 @@ class KeywordStory(Record):
     title: str
     scenes: tuple[tuple[KeywordSentence, ...], ...]
     name: Optional[str] = None
+    plot: Optional[str] = None
+    beats: tuple[str, ...] = ()  # one line per scene (corpus record), what the planner writes
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,7 @@ def keyword_stories(stories: list[CorpusStory], splits: CorpusSplits, cfg: Keywo
         scenes[si][ci].append(KeywordSentence(sent, kws))
     return [
         KeywordStory(id=s.id, split=splits.of(s.id) or "", theme=s.theme, hero=s.hero, color=s.color,
-                     adjective=s.adjective, title=s.title, name=s.name,
+                     adjective=s.adjective, title=s.title, name=s.name, plot=s.plot, beats=s.beats,
                      scenes=tuple(tuple(sc) for sc in scenes[si]))
         for si, s in enumerate(stories)
     ]

@@ -13,6 +13,8 @@ from ..io import read_jsonl
 from ..records import Record
 
 CORPUS_PATH = DATA_DIR / "corpus" / "stories.jsonl"
+# What each of the five scenes does in the arc (../shared/CORPUS.md); a story's beats follow it.
+BEAT_ROLES = ("setup", "problem", "attempt", "turn", "ending")
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,8 @@ class CorpusStory(Record):
     title: str
     scenes: tuple[str, ...]
     name: Optional[str] = None
-    plot: Optional[str] = None
+    plot: Optional[str] = None  # one of configs/corpus.yaml plots
+    beats: tuple[str, ...] = ()  # one short line per scene: what it does (BEAT_ROLES order)
 
 
 def load_stories(path: Path | str = CORPUS_PATH) -> list[CorpusStory]:
@@ -96,6 +99,7 @@ class ValidateConfig(Record):
     words: tuple[int, int] = (25, 70)  # per scene, inclusive
     max_jaccard: float = 0.5  # word 3-gram Jaccard between any two stories must stay below
     max_repeated_sentence_rate: float = 0.02  # share of sentences shared with another story
+    beat_words: tuple[int, int] = (2, 16)  # per beat line, inclusive
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class CorpusConfig(Record):
     split: SplitConfig = field(default_factory=SplitConfig)
     keywords: KeywordConfig = field(default_factory=KeywordConfig)
     characters: tuple[str, ...] = ()  # nouns counted as secondary characters by `corpus stats`
+    plots: tuple[str, ...] = ()  # the plot kinds a story (and a plan) may have
 
 
 def check_corpus_config(cfg: CorpusConfig, where: str = "corpus.yaml") -> CorpusConfig:
@@ -136,8 +141,10 @@ def check_corpus_config(cfg: CorpusConfig, where: str = "corpus.yaml") -> Corpus
         bad.append("keywords: planner_keep_rate must be in (0, 1]")
     if min(k.max_per_sentence, k.planner_max_per_scene, k.batch_size) < 1:
         bad.append("keywords: max_per_sentence, planner_max_per_scene and batch_size must be >= 1")
-    if v.sentences[0] > v.sentences[1] or v.words[0] > v.words[1]:
-        bad.append("validate: sentences and words are [min, max] with min <= max")
+    if v.sentences[0] > v.sentences[1] or v.words[0] > v.words[1] or v.beat_words[0] > v.beat_words[1]:
+        bad.append("validate: sentences, words and beat_words are [min, max] with min <= max")
+    if not cfg.plots:
+        bad.append("plots: list the plot kinds a story may have")
     if bad:
         raise ConfigError(f"{where}: " + "; ".join(bad))
     return cfg

@@ -1,7 +1,9 @@
 """`storygen corpus validate`: every check a story must pass before it can train a model.
 
 Per story: schema, exactly N scenes of 2-4 sentences and 25-70 words, picks from
-configs/options.yaml, the hero word + color + adjective in the text, the child-safety word list.
+configs/options.yaml, the hero word + color + adjective in the text, the child-safety word list,
+its plot kind and one beat per scene (the outline the planner learns), and every word a real
+English word with no garbled pick word (storygen/fluency.py: wordfreq + configs/words.yaml).
 Across stories: unique ids and (hero, adjective, color) combinations, near-duplicates (word
 3-gram Jaccard) and sentences repeated across stories once the option words and given names
 are blanked out (their share must stay under a limit). Problems are data, not exceptions: the
@@ -17,16 +19,19 @@ from itertools import combinations
 from pathlib import Path
 
 from ..errors import RecordError
+from ..fluency import check_story
 from ..options import Options, load_options
 from ..records import Record
 from ..safety import flagged_words
 from .stories import (
-    CORPUS_PATH, CorpusStory, ValidateConfig, corpus_config, split_sentences, term_pattern, words,
+    BEAT_ROLES, CORPUS_PATH, CorpusStory, ValidateConfig, corpus_config, split_sentences, term_pattern,
+    words,
 )
 
 CHECKS = (
     "json", "schema", "duplicate_id", "id", "option", "scenes", "sentences", "words",
-    "missing_word", "name", "safety", "duplicate_combo", "near_duplicate", "repeated_sentences",
+    "missing_word", "name", "safety", "plan", "non_word", "duplicate_combo", "near_duplicate",
+    "repeated_sentences",
 )
 
 
@@ -142,6 +147,39 @@ def check_words(story: CorpusStory) -> list[Problem]:
     return out
 
 
+def check_plan(story: CorpusStory, plots: tuple[str, ...], cfg: ValidateConfig) -> list[Problem]:
+    """The plot kind and one beat per scene: what the planner learns to write."""
+    out = []
+    if story.plot not in plots:
+        out.append(Problem(story.id, "plan", "plot", f"plot {story.plot!r} is not one of: {', '.join(plots)}"))
+    if len(story.beats) != cfg.scenes:
+        out.append(Problem(story.id, "plan", "beats", f"has {len(story.beats)} beats, needs {cfg.scenes}:"
+                                                      f" one per scene ({', '.join(BEAT_ROLES)})"))
+    lo, hi = cfg.beat_words
+    for i, beat in enumerate(story.beats, 1):
+        n = len(words(beat))
+        if not lo <= n <= hi:
+            out.append(Problem(story.id, "plan", f"beat {i}", f"{n} words, needs {lo}-{hi}"))
+    return out
+
+
+def check_fluency(story: CorpusStory) -> list[Problem]:
+    picks = (story.hero, story.color, story.adjective)
+    names = (story.name,) if story.name else ()
+    return [Problem(story.id, "non_word", where, f"{reason}; use real English words (or add a real word"
+                                                " wordfreq lacks to configs/words.yaml)")
+            for where, text in [("title", story.title), *((f"scene {i}", sc) for i, sc in enumerate(story.scenes, 1)),
+                                *((f"beat {i}", b) for i, b in enumerate(story.beats, 1))]
+            if (reason := check_story([text], picks, names + tuple(_story_names(story))).reason())]
+
+
+def _story_names(story: CorpusStory) -> set[str]:
+    """Names introduced anywhere in the story ("a crab called Pinch" in scene 2 names him in 4)."""
+    from ..fluency import introduced_names
+
+    return introduced_names(" ".join(story.scenes))
+
+
 def check_safety(story: CorpusStory, flagged=flagged_words) -> list[Problem]:
     """storygen.safety's output filter, the one every generated story passes: training text
     must not teach what it refuses. Whole story first (one call when clean), then per part."""
@@ -234,14 +272,16 @@ def repeated_sentences(stories: list[CorpusStory], opts: Options) -> tuple[float
 
 
 def validate_stories(stories: list[CorpusStory], cfg: ValidateConfig | None = None,
-                     opts: Options | None = None, flagged=None) -> Report:
+                     opts: Options | None = None, flagged=None, plots: tuple[str, ...] | None = None) -> Report:
     """All checks. `flagged` replaces storygen.safety.flagged_words (tests of other checks)."""
     cfg = cfg or corpus_config().validate
+    plots = corpus_config().plots if plots is None else plots
     opts = opts or load_options()
     flagged = flagged or flagged_words
     problems: list[Problem] = []
     for s in stories:
-        problems += check_options(s, opts) + check_shape(s, cfg) + check_words(s) + check_safety(s, flagged)
+        problems += (check_options(s, opts) + check_shape(s, cfg) + check_words(s) + check_plan(s, plots, cfg)
+                     + check_fluency(s) + check_safety(s, flagged))
     problems += check_unique(stories)
     pairs = jaccard_pairs(stories)
     for score, a, b in pairs:
@@ -265,9 +305,9 @@ def validate_stories(stories: list[CorpusStory], cfg: ValidateConfig | None = No
 
 
 def validate_file(path: Path | str = CORPUS_PATH, cfg: ValidateConfig | None = None,
-                  opts: Options | None = None, flagged=None) -> Report:
+                  opts: Options | None = None, flagged=None, plots: tuple[str, ...] | None = None) -> Report:
     stories, problems = read_lines(path)
-    report = validate_stories(stories, cfg, opts, flagged)
+    report = validate_stories(stories, cfg, opts, flagged, plots)
     return Report(report.stories, tuple(problems) + report.problems, report.repeated_rate,
                   report.max_jaccard, report.max_jaccard_pair)
 

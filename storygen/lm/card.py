@@ -10,52 +10,41 @@ from .train import ADAPTER_FILE, TRAINING_FILE
 EVAL_FILE = "evaluation.json"
 
 _PURPOSE = {
-    "planner": "Four picks (theme, hero, color, adjective) -> 2-5 keywords for each of the five "
-               "scenes of a story (`storygen plan`, planner backend `lm`).",
-    "generator": "Prompt + plan -> five scenes and a title (`storygen write`, writer backend `lm`).",
+    "planner": "Four picks (theme, hero, color, adjective) -> a plan: plot kind, one beat and 2-5 "
+               "keywords for each of the five scenes, a title (`storygen plan`, planner backend `lm`).",
+    "generator": "One model, two roles. Planner: four picks -> plot kind, five beats with 2-5 keywords "
+                 "each, a title. Writer: picks + plan -> the five scenes, each written after the whole "
+                 "plan and the whole story so far (`storygen plan` / `storygen write`, backends `lm`).",
 }
 _FORMAT = {
-    "planner": "`theme: T | hero: H | color: C | adjective: A\\nplan:` -> "
-               "` 1: kw, kw | 2: ... | 5: ...<eos>`; loss on the plan only. Targets are the "
-               "keyword corpus' planner examples (data/corpus/keywords/planner-*.jsonl) fitted to "
-               "`plan_size` keywords a scene: the most salient kept (the keyword extractor ranks the "
-               "hero, then nouns, then verbs and adjectives), borrowed from the scene's full keyword "
-               "list when too few, the hero first in scene 1. vocabulary.json holds the training "
-               "keywords by theme.",
-    "generator": "`theme: ... | adjective: A\\n` then per scene `i (kw, kw): <text>\\n`, then "
-                 "`title: <title><eos>`; one sequence per story (~320 tokens), loss on scene texts "
-                 "and title only. Scene markers list a fresh seeded subset of 2-5 of the scene's "
-                 "keywords every epoch (the hero always kept when the scene names it), so the model "
-                 "learns to use whatever plan it gets rather than memorise one.",
+    "planner": "The planner decodes with the generator's adapter (configs/train_planner.yaml "
+               "`shares: generator`): the generator learns the plan as part of every story.",
+    "generator": "One sequence per story: `theme: T | hero: H | color: C | adjective: A`, then "
+                 "`plot: <kind>`, `plan i <role>: <beat> | kw, kw` for the five roles (setup, "
+                 "problem, attempt, turn, ending), `title: <title><eos>`, then `scene i <role>: "
+                 "<text>` for the five scenes and `<eos>`. Loss on the plan and the story (not on "
+                 "the picks). Plan keywords are 2-4 of the scene's most salient keywords (nouns "
+                 "first), a fresh seeded draw every epoch; beats and plot are the corpus record's.",
 }
 _WHY = {
-    "planner": "Short sequences: 40 steps an epoch take a few minutes, 3 epochs fit the ~10 min "
-               "budget on 2 shared cores. 2-4 salient keywords (rather than up to 5 random ones) "
-               "give the writer plans it can follow and the illustrator nouns it can draw.",
-    "generator": "2 shared CPU cores: a full-depth r=16 LoRA step over 8 stories took 45-60 s here "
-                 "(others training too); adapting only the top 12 of 30 layers stops the backward "
-                 "pass at layer 18 and roughly halves that, which buys 3 epochs inside ~45 min. "
-                 "Logits are computed only at learned positions. The per-scene markers keep the "
-                 "plan next to the text it controls, which is what makes decoding one scene at a "
-                 "time, and re-decoding it, possible.",
+    "planner": "Sharing costs nothing: the plan is part of the generator's sequence anyway, and one "
+               "model in memory instead of two saves ~0.3 GB and a conversion.",
+    "generator": "LoRA on every linear layer of all 30 layers (issue 17: adapting the top 12 for 3 "
+                 "epochs left val loss falling). Trained for as many epochs as val loss falls "
+                 "(`patience`), the best epoch kept; resumable between sittings. Measured on 2 CPU "
+                 "cores: full-depth LoRA 11 s per 4x512 tokens, a full fine-tune 17 s, bf16 autocast "
+                 "slower than fp32 (16 s), so fp32 LoRA.",
 }
 _DECODING = {
-    "planner": "4 plans sampled in one batch (hf-int8 engine); the first valid one is used: exactly "
-               "5 scenes, invented words dropped (only training keywords, off-theme ones only when a "
-               "scene would be too short), a keyword already used by an earlier scene dropped when "
-               "the scene keeps 2, the hero first in scene 1, then the safety filter. Up to 3 "
-               "rounds, then the template plan (backend `lm-fallback-template`).",
-    "generator": "Scene by scene, all K candidates in one batch (left padding), after scene 1 and "
-                 "the previous scene. Every decode is keyword-guided (storygen/lm/guide.py: the "
-                 "first token of each plan keyword not yet written gets a bonus that grows with "
-                 "every token, a begun keyword is finished, the scene cannot end while one is "
-                 "missing; given up after 3 tries). Each scene is checked: every plan keyword as a "
-                 "word, the hero named (scene 1: its noun), a finished sentence, no 4-gram from "
-                 "another scene, no word the output filter flags; failing ones get one more round "
-                 "of 2 samples; the best attempt is kept. Block-listed words and their inflections "
-                 "are banned token sequences (storygen/lm/banned.py), so the filter rarely has "
-                 "anything to reject. no_repeat_ngram_size 4, temperature 0.7, top-p 0.92, seeded; "
-                 "the Linear layers run as dynamic int8 (3x fp32 speed).",
+    "planner": "`samples` plans in one batch; the first that reads back as a plan (known plot kind, five "
+               "beats in order, 2-5 keywords each with the hero first in scene 1, a title, only real "
+               "words, safe) is used; up to 3 rounds, then the template plan.",
+    "generator": "Plain sampling, nothing steered: K stories in one batch, each a whole story from the "
+                 "plan. Each is checked (five finished scenes of sensible length, the hero named, no "
+                 "non-word or garbled pick word, nothing the output filter flags, no looping) and a "
+                 "failing one is rewritten from its first failing scene on, keeping the scenes before "
+                 "it (`retries` rounds of `retry_width` samples). Block-listed words are banned token "
+                 "sequences (storygen/lm/banned.py). CTranslate2 int8.",
 }
 
 

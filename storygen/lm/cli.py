@@ -44,6 +44,11 @@ def _train_command(task: str):
         recipe = load_recipe(config_path or CONFIG_DIR / f"train_{task}.yaml")
         if recipe.task != task:
             raise click.UsageError(f"{config_path} is a {recipe.task} recipe, not a {task} one")
+        if recipe.shares:
+            where = config_path or CONFIG_DIR / f"train_{task}.yaml"
+            out.print(f"The {task} decodes with the {recipe.shares}'s adapter, which learns the plan as part"
+                      f" of every story: run `storygen train {recipe.shares}` (`shares:` in {where}).")
+            return
         runs = recipe.path(recipe.runs)
         if out_dir is None and max_steps is not None:
             out_dir = runs / "smoke-model"  # a smoke run must never replace the shipped adapter
@@ -64,7 +69,7 @@ train_planner = _train_command("planner")
 train_generator = _train_command("generator")
 
 
-_CARD_SECTIONS = {"planner": ("planner",), "generator": ("writer", "ranking", "perplexity", "speed", "samples")}
+_CARD_SECTIONS = {"generator": ("compare", "perplexity", "speed")}
 
 
 def decode_overrides(pairs: tuple[str, ...]) -> dict:
@@ -88,9 +93,9 @@ def decode_overrides(pairs: tuple[str, ...]) -> dict:
 
 
 @click.command("evaluate")
-@click.option("--lm", "lm_group", is_flag=True, help="The story models: planner, writer, samples, speed, perplexity.")
+@click.option("--lm", "lm_group", is_flag=True, help="The story models: compare, perplexity, speed.")
 @click.option("--section", "sections", multiple=True, metavar="NAME",
-              help="Run only this section (repeatable), e.g. --section writer.")
+              help="Run only this section (repeatable): compare, perplexity, speed.")
 @click.option("--split", type=click.Choice(["train", "val", "test"]), default="test", show_default=True)
 @click.option("--limit", type=click.IntRange(0), default=0, help="Evaluate only the first N prompts (0 = all).")
 @click.option("-k", "--candidates", "k", type=click.IntRange(1, 16), default=4, show_default=True)
@@ -100,33 +105,33 @@ def decode_overrides(pairs: tuple[str, ...]) -> dict:
 @click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
               default=Path("runs/eval/report.json"), show_default=True, help="The JSON report.")
 @click.option("--models", "models_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder with planner/ and generator/ adapters (default models/).")
+              help="Folder with the generator/ adapter (default models/).")
 @click.option("--keywords", "keywords_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Keyword corpus folder (default: the recipes' keywords_dir).")
-@click.option("--plans", type=click.Choice(["planner", "gold"]), default="planner", show_default=True,
-              help="The writer writes from the planner's plans or from the split's own keywords.")
 @click.option("--ranker", type=click.Choice(["coherence", "heuristic"]), default="coherence", show_default=True,
-              help="The ranker of the ranking and samples sections.")
+              help="The ranker of the learned text stage.")
 @click.option("--decode", "decode", multiple=True, metavar="KEY=VALUE",
-              help="Override a decode setting of the recipes (repeatable), e.g. --decode guided=off "
-                   "--decode retries=0 for the sampler's raw candidates.")
-@click.option("--from-candidates", "candidates_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              default=None, help="Rank stored candidates (a report-candidates/ folder) instead of writing new ones.")
-@click.option("--cards", is_flag=True, help="Also store the figures in <models>/<task>/evaluation.json and MODEL_CARD.md.")
-def evaluate(lm_group, sections, split, limit, k, seed, engine, out_path, models_dir, keywords_dir, plans,
-             ranker, decode, candidates_dir, cards) -> None:
-    """Measure the models on a corpus split and print a table; write a JSON report.
+              help="Override a decode setting of the recipes (repeatable), e.g. --decode temperature=0.7.")
+@click.option("--sheet", "sheet_n", type=click.IntRange(1), default=None,
+              help="Write a blind reading sheet of N prompts instead (learned, template and human story each).")
+@click.option("-o", "--sheet-out", "sheet_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("runs/eval/sheet.md"), show_default=True,
+              help="Where --sheet writes the sheet; the key goes beside it (sheet.key.json).")
+@click.option("--cards", is_flag=True, help="Also store the figures in <models>/generator/evaluation.json and MODEL_CARD.md.")
+def evaluate(lm_group, sections, split, limit, k, seed, engine, out_path, models_dir, keywords_dir,
+             ranker, decode, sheet_n, sheet_path, cards) -> None:
+    """Measure the story models beside the template and human stories; or write a blind sheet.
 
     \b
     Examples:
-      storygen evaluate                      (every section)
-      storygen evaluate --lm --limit 8
-      storygen evaluate --section writer --engine hf
-      storygen evaluate --section ranking --decode guided=off --decode retries=0
-      storygen evaluate --section ranking --from-candidates runs/eval/report-candidates
+      storygen evaluate --lm                 (every section, the test split)
+      storygen evaluate --section compare --limit 8
+      storygen evaluate --sheet 12 -o runs/eval/sheet.md   (+ runs/eval/sheet.key.json)
 
-    The writer's candidates are also stored, one candidates.json per prompt, in a folder
-    beside the report (report.json -> report-candidates/), for `storygen evaluate-stories`.
+    compare: for each prompt of the split, the learned text stage's story, the template's and the
+    human story, side by side: non-word rate, garbled pick words, distinct-2, repeated 4-grams,
+    base-model perplexity, coherence, plan coverage, seconds. The stories themselves are stored
+    beside the report (report.json -> report-stories.json) for reading.
     """
     import json
 
@@ -136,27 +141,38 @@ def evaluate(lm_group, sections, split, limit, k, seed, engine, out_path, models
     from ..config import MODELS_DIR
     from ..io import write_text
     from .card import EVAL_FILE, write_card
-    from .evaluate import DEFAULT_ORDER, SECTIONS, EvalContext, run_sections
+    from .evaluate import DEFAULT_ORDER, SECTIONS, EvalContext, compared_stories, run_sections
 
     unknown = [s for s in sections if s not in SECTIONS]
     if unknown:
         raise click.UsageError(f"unknown section {unknown[0]!r}; choose from {', '.join(SECTIONS)}")
-    chosen_groups = {g for g, on in (("lm", lm_group),) if on}
-    order = [n for n in DEFAULT_ORDER if n in SECTIONS] + [n for n in SECTIONS if n not in DEFAULT_ORDER]
-    names = [n for n in order if n in sections or SECTIONS[n].group in chosen_groups]
-    names = names or order
-    ctx = EvalContext(split=split, limit=limit, k=k, seed=seed, engine=engine, log=err.log,
-                      models_dir=models_dir, keywords_dir=keywords_dir, plans=plans, ranker=ranker,
-                      decode=decode_overrides(decode), candidates_dir=candidates_dir,
+    ctx = EvalContext(split=split, limit=limit or (sheet_n or 0), k=k, seed=seed, engine=engine, log=err.log,
+                      models_dir=models_dir, keywords_dir=keywords_dir, ranker=ranker,
+                      decode=decode_overrides(decode),
                       track=lambda items, description: track(items, description, console=err, transient=True))
+    if sheet_n:
+        from .sheet import build_sheet, dumps_key
+
+        made = compared_stories(ctx)
+        groups = [{"picks": (p.theme, p.hero, p.color, p.adjective),
+                   "stories": {sys_: (made[sys_][i][0], made[sys_][i][1]) for sys_ in made}}
+                  for i, (_, _, p, _, _) in enumerate(made["human"])]
+        text, key = build_sheet(groups, seed)
+        write_text(sheet_path, text + "\n")
+        key_path = sheet_path.with_suffix(".key.json")
+        write_text(key_path, dumps_key(key))
+        out.print(f"wrote {sheet_path} ({len(groups)} groups) and its key {key_path}")
+        return
+    order = list(DEFAULT_ORDER) + [n for n in SECTIONS if n not in DEFAULT_ORDER]
+    names = [n for n in order if n in sections or (lm_group and SECTIONS[n].group == "lm")] or order
     report, rows = run_sections(names, ctx)
     if ctx.decode:
         report["decode_overrides"] = ctx.decode
     write_text(out_path, json.dumps(report, indent=1) + "\n")
-    for i, cands in enumerate(ctx.cache.get("candidates", [])):
-        p = cands.plan.prompt
-        write_text(out_path.parent / f"{out_path.stem}-candidates" / f"{i:03d}-{p.theme}-{p.hero}.json",
-                   json.dumps(cands.to_dict(), indent=1) + "\n")
+    if "compare" in ctx.cache:
+        stories = {sys_: [{"title": t, "picks": [p.theme, p.hero, p.color, p.adjective], "scenes": list(sc)}
+                          for t, sc, p, _, _ in rows] for sys_, rows in ctx.cache["compare"].items()}
+        write_text(out_path.with_name(f"{out_path.stem}-stories.json"), json.dumps(stories, indent=1) + "\n")
     table = Table(title=f"storygen evaluate ({split} split, k={k})")
     for col in ("metric", "value", "target", ""):
         table.add_column(col)
@@ -164,13 +180,11 @@ def evaluate(lm_group, sections, split, limit, k, seed, engine, out_path, models
         table.add_row(metric, value, target, "" if met is None else ("[green]yes[/]" if met else "[red]no[/]"))
     out.print(table)
     if cards:
-        for task, wanted in _CARD_SECTIONS.items():
-            part = {n: report[n] for n in wanted if n in report}
-            folder = (models_dir or MODELS_DIR) / task
-            if part and (folder / "training.json").exists():
-                # sections measured before (another run, same split) are kept, these replace theirs
-                old = json.loads((folder / EVAL_FILE).read_text()) if (folder / EVAL_FILE).exists() else {}
-                old = old if old.get("split") == split and old.get("k") == k else {}
-                write_text(folder / EVAL_FILE, json.dumps({**old, "split": split, "k": k, **part}, indent=1) + "\n")
-                write_card(folder)
+        folder = (models_dir or MODELS_DIR) / "generator"
+        part = {n: report[n] for n in _CARD_SECTIONS["generator"] if n in report}
+        if part and (folder / "training.json").exists():
+            old = json.loads((folder / EVAL_FILE).read_text()) if (folder / EVAL_FILE).exists() else {}
+            old = old if old.get("split") == split and old.get("k") == k else {}
+            write_text(folder / EVAL_FILE, json.dumps({**old, "split": split, "k": k, **part}, indent=1) + "\n")
+            write_card(folder)
     out.print(f"wrote {out_path}")

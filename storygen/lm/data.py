@@ -1,15 +1,23 @@
-"""Text formats of the two story models and their training examples (token ids + masked labels).
+"""Text format of the story model and its training examples (token ids + masked labels).
 
-Planner:    "theme: farm | hero: pig | color: pink | adjective: shy\\nplan:"
-            -> " 1: pig, barn, mud | 2: ... | 5: ...<eos>"
-Generator:  "theme: ... | adjective: shy\\n"
-            "1 (pig, barn, mud): <scene 1 text>\\n" ... "5 (...): <scene 5 text>\\n"
-            "title: <title><eos>"
-The generator sees each scene's keywords right before that scene (not only once at the top):
-the plan is then a local instruction the decoder is reminded of, and a scene can be re-decoded
-alone from the story so far. Sequences are built by concatenating separately tokenised pieces,
-exactly as the decoder builds its prompts, so training and inference see the same token
-boundaries. Loss is only on what the model must write (plan / scene texts / title).
+One fine-tuned model plays both roles, planner and writer, on one sequence per story:
+
+    theme: farm | hero: pig | color: pink | adjective: shy        <- the picks (read, not learned)
+    plot: lost and found                                           \\
+    plan 1 setup: a shy pig and her red hat | pig, hat, barn        |
+    ...                                                             |  the plan: what the planner
+    plan 5 ending: ... | ...                                        |  writes, then <eos>
+    title: The Muddy Hat<eos>                                      /
+    scene 1 setup: <scene 1 text>                                  \\
+    ...                                                             |  the story: what the writer
+    scene 5 ending: <scene 5 text><eos>                            /   writes from the plan
+
+Why this shape: the writer reads the whole plan (plot, every beat, the ending it is heading for)
+before the first word, and every scene is written after the whole story so far; each scene line
+repeats its plan line's prefix ("scene 2 problem:" / "plan 2 problem:"), so the model finds that
+scene's beat and keywords by matching them. Keywords reach the text only through this prompt:
+decoding never pushes a token. Sequences are built by concatenating separately tokenised pieces,
+exactly as the decoder builds its prompts, so training and inference see the same boundaries.
 """
 from __future__ import annotations
 
@@ -19,12 +27,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ..corpus.stories import BEAT_ROLES
 from ..errors import RecordError
 
 IGNORE = -100
 KEYWORD_RANGE = (2, 5)  # keywords per scene in a plan (the issue's contract)
-_PLAN_SCENE = re.compile(r"^\s*([1-5])\s*:\s*(.*?)\s*$")
+TRAIN_KEYWORDS = (2, 4)  # keywords per scene in training plans (the most salient, nouns first)
 _KEYWORD_OK = re.compile(r"^[A-Za-z][A-Za-z'\-]*(?: [A-Za-z][A-Za-z'\-]*){0,2}$")
+_PLAN_LINE = re.compile(r"^plan ([1-5]) ([a-z]+): (.*?)\s*(?:\|\s*(.*))?$")
+_SCENE_LINE = re.compile(r"^scene ([1-5]) ([a-z]+):(.*)$")
+
+
+@dataclass(frozen=True)
+class PlanText:
+    """What the planner writes: plot kind, one beat and 2-5 keywords per scene, a title."""
+
+    plot: str
+    beats: tuple[str, ...]
+    keywords: tuple[tuple[str, ...], ...]
+    title: str
 
 
 # ------------------------------------------------------------------ text formats
@@ -34,13 +55,18 @@ def header_text(theme: str, hero: str, color: str, adjective: str) -> str:
     return f"theme: {theme} | hero: {hero} | color: {color} | adjective: {adjective}"
 
 
-def plan_text(scenes: Sequence[Sequence[str]]) -> str:
-    return " | ".join(f"{i}: {', '.join(words)}" for i, words in enumerate(scenes, 1))
+def plan_lines(plan: PlanText) -> str:
+    """The plan as written in the sequence (no trailing newline)."""
+    rows = [f"plot: {plan.plot}"]
+    rows += [f"plan {i} {role}: {' '.join(beat.split())} | {', '.join(words)}"
+             for i, (role, beat, words) in enumerate(zip(BEAT_ROLES, plan.beats, plan.keywords), 1)]
+    rows.append(f"title: {' '.join(plan.title.split())}")
+    return "\n".join(rows)
 
 
-def scene_header(index: int, keywords: Sequence[str]) -> str:
-    """The marker that opens scene `index` (1-based) with its keywords."""
-    return f"{index} ({', '.join(keywords)}):"
+def scene_marker(index: int) -> str:
+    """The prefix of scene `index` (1-based)."""
+    return f"scene {index} {BEAT_ROLES[index - 1]}:"
 
 
 def clean_keywords(words: Iterable[str], limit: int = KEYWORD_RANGE[1]) -> tuple[str, ...]:
@@ -55,23 +81,43 @@ def clean_keywords(words: Iterable[str], limit: int = KEYWORD_RANGE[1]) -> tuple
     return tuple(out[:limit])
 
 
-def parse_plan(text: str) -> tuple[tuple[str, ...], ...] | None:
-    """The five keyword lists of a planner output, or None unless it is exactly scenes 1..5."""
-    parts = [p for p in text.strip().split("|")]
-    if len(parts) != 5:
+def parse_plan_text(text: str) -> PlanText | None:
+    """A planner output read back, or None unless it has a plot, five plan lines in order with
+    their roles, and a title."""
+    lines = [ln.strip() for ln in text.strip().split("\n") if ln.strip()]
+    if len(lines) != 7 or not lines[0].startswith("plot: ") or not lines[6].startswith("title: "):
         return None
-    scenes = []
-    for want, part in enumerate(parts, 1):
-        m = _PLAN_SCENE.match(part)
-        if not m or int(m.group(1)) != want:
+    beats, keywords = [], []
+    for want, line in enumerate(lines[1:6], 1):
+        m = _PLAN_LINE.match(line)
+        if not m or int(m.group(1)) != want or m.group(2) != BEAT_ROLES[want - 1] or not m.group(3):
             return None
-        scenes.append(clean_keywords(m.group(2).split(",")))
-    return tuple(scenes)
+        beats.append(" ".join(m.group(3).split()))
+        keywords.append(clean_keywords((m.group(4) or "").split(",")))
+    title = " ".join(lines[6][len("title: "):].split()).strip(" \"'")
+    plot = " ".join(lines[0][len("plot: "):].split())
+    if not title or not plot:
+        return None
+    return PlanText(plot=plot, beats=tuple(beats), keywords=tuple(keywords), title=title)
 
 
-def with_hero_first(words: Sequence[str], hero: str) -> tuple[str, ...]:
-    rest = [w for w in words if w.lower() != hero.lower()]
-    return (hero, *rest)
+def parse_scenes(text: str, start: int = 0) -> tuple[list[str], bool]:
+    """(scene texts in order, complete): what the writer wrote, beginning with scene start + 1's
+    marker. Complete means every scene up to 5, each introduced by its own marker, in order."""
+    scenes: list[str] = []
+    ok = True
+    for line in (ln.strip() for ln in text.strip().split("\n")):
+        if not line:
+            continue
+        want = start + len(scenes) + 1
+        m = _SCENE_LINE.match(line)
+        if not m or int(m.group(1)) != want or m.group(2) != BEAT_ROLES[want - 1]:
+            ok = False
+            break
+        scenes.append(" ".join(m.group(3).split()))
+        if want == 5:
+            break
+    return scenes, ok and start + len(scenes) == 5
 
 
 # ------------------------------------------------------------------ tokens
@@ -116,60 +162,56 @@ def _pieces(parts: Iterable[tuple[list[int], bool]]) -> Example:
 
 
 def planner_prompt_ids(enc: Encoder, theme: str, hero: str, color: str, adjective: str) -> list[int]:
-    return enc(header_text(theme, hero, color, adjective) + "\nplan:")
-
-
-def planner_example(enc: Encoder, picks: Sequence[str], scenes: Sequence[Sequence[str]]) -> Example:
-    return _pieces([(planner_prompt_ids(enc, *picks), False),
-                    (enc(" " + plan_text(scenes)) + [enc.eos], True)])
-
-
-def story_prefix_ids(enc: Encoder, theme: str, hero: str, color: str, adjective: str) -> list[int]:
     return enc(header_text(theme, hero, color, adjective)) + [enc.nl]
 
 
-def scene_prefix_ids(enc: Encoder, index: int, keywords: Sequence[str]) -> list[int]:
-    return enc(scene_header(index, keywords))
+def plan_ids(enc: Encoder, plan: PlanText) -> list[int]:
+    """What the planner writes, with the end-of-text that closes it."""
+    return enc(plan_lines(plan)) + [enc.eos]
+
+
+def writer_prompt_ids(enc: Encoder, picks: Sequence[str], plan: PlanText) -> list[int]:
+    """Everything the writer reads before scene 1's text: picks, plan, scene 1's marker."""
+    return planner_prompt_ids(enc, *picks) + plan_ids(enc, plan) + marker_ids(enc, 1, first=True)
+
+
+def marker_ids(enc: Encoder, index: int, first: bool = False) -> list[int]:
+    """Scene `index`'s marker; every scene but the first starts on a new line."""
+    return ([] if first else [enc.nl]) + enc(scene_marker(index))
 
 
 def scene_text_ids(enc: Encoder, text: str) -> list[int]:
-    """What the model writes for a scene: the text and the newline that closes it."""
-    return enc(" " + text) + [enc.nl]
+    return enc(" " + " ".join(text.split()))
 
 
-def title_prefix_ids(enc: Encoder) -> list[int]:
-    return enc("title:")
+def story_ids(enc: Encoder, scenes: Sequence[str], close: bool = True) -> list[tuple[list[int], bool]]:
+    """The writer's part as pieces: (marker, read), (scene text, learned) ..., then <eos>."""
+    parts: list[tuple[list[int], bool]] = []
+    for i, text in enumerate(scenes, 1):
+        parts += [(marker_ids(enc, i, first=i == 1), i > 1), (scene_text_ids(enc, text), True)]
+    if close:
+        parts.append(([enc.eos], True))
+    return parts
 
 
-def generator_example(enc: Encoder, picks: Sequence[str], keywords: Sequence[Sequence[str]],
-                      texts: Sequence[str], title: str) -> Example:
-    parts: list[tuple[list[int], bool]] = [(story_prefix_ids(enc, *picks), False)]
-    for i, (words, text) in enumerate(zip(keywords, texts), 1):
-        parts += [(scene_prefix_ids(enc, i, words), False), (scene_text_ids(enc, text), True)]
-    parts += [(title_prefix_ids(enc), False), (enc(" " + title) + [enc.eos], True)]
-    return _pieces(parts)
+def planner_example(enc: Encoder, picks: Sequence[str], plan: PlanText) -> Example:
+    return _pieces([(planner_prompt_ids(enc, *picks), False), (plan_ids(enc, plan), True)])
 
 
-# ------------------------------------------------------------------ keyword sampling
+def story_example(enc: Encoder, picks: Sequence[str], plan: PlanText, scenes: Sequence[str],
+                  learn_plan: bool = True) -> Example:
+    """The whole sequence; with learn_plan the plan is a target too (one model, both roles).
+    Scene markers after the first are learned: the writer moves on to the next scene itself."""
+    return _pieces([(planner_prompt_ids(enc, *picks), False), (plan_ids(enc, plan), learn_plan),
+                    *story_ids(enc, scenes)])
+
+
+# ------------------------------------------------------------------ plans from the corpus
 
 
 def scene_pool(sentences) -> list[str]:
     """All keywords of a scene (KeywordSentence list), sentence order, deduplicated."""
     return list(clean_keywords((k for s in sentences for k in s.keywords), limit=1000))
-
-
-def sample_keywords(pool: Sequence[str], hero: str, rng: random.Random,
-                    lo: int = KEYWORD_RANGE[0], hi: int = KEYWORD_RANGE[1]) -> tuple[str, ...]:
-    """A plan-like subset of a scene's keywords: lo..hi of them in story order, the hero always
-    kept when the scene names it (so a hero in the header means: name the hero here)."""
-    pool = list(pool)
-    if len(pool) <= lo:
-        return tuple(pool)
-    n = rng.randint(lo, min(hi, len(pool)))
-    forced = [i for i, w in enumerate(pool) if w.lower() == hero.lower()][:1]
-    others = [i for i in range(len(pool)) if i not in forced]
-    chosen = set(forced) | set(rng.sample(others, n - len(forced)))
-    return tuple(pool[i] for i in sorted(chosen))
 
 
 def salience(sentences) -> dict[str, int]:
@@ -182,35 +224,42 @@ def salience(sentences) -> dict[str, int]:
     return out
 
 
-def planner_target(scenes: Sequence[Sequence[str]], pools: Sequence[Sequence[str]], hero: str,
-                   rng: random.Random, size: tuple[int, int] = KEYWORD_RANGE,
-                   ranks: Sequence[dict[str, int]] = ()) -> tuple[tuple[str, ...], ...]:
-    """A planner example made to fit the plan contract: size[0]..size[1] keywords a scene, the
-    hero first in scene 1. Long scenes keep their most salient keywords (`ranks`, ties broken at
-    random), in story order; short ones borrow from the scene's full pool."""
-    lo, hi = size
-    out = []
-    for i, (words, pool) in enumerate(zip(scenes, pools)):
-        words = list(clean_keywords(words, limit=1000))
-        if i == 0:
-            words = list(with_hero_first(words, hero))
-        if len(words) > hi:
-            rank = ranks[i] if i < len(ranks) else {}
-            order = sorted(range(len(words)), key=lambda j: (j != 0 or i != 0, rank.get(words[j].lower(), 99),
-                                                             rng.random()))
-            words = [words[j] for j in sorted(order[:hi])]
-        extra = [w for w in pool if w.lower() not in {x.lower() for x in words}]
-        while len(words) < lo and extra:
-            words.append(extra.pop(rng.randrange(len(extra))))
-        out.append(tuple(words))
-    return tuple(out)
+def with_hero_first(words: Sequence[str], hero: str) -> tuple[str, ...]:
+    rest = [w for w in words if w.lower() != hero.lower()]
+    return (hero, *rest)
+
+
+def plan_keywords(sentences, hero: str, rng: random.Random, first: bool,
+                  size: tuple[int, int] = TRAIN_KEYWORDS) -> tuple[str, ...]:
+    """The most salient lo..hi keywords of a scene, in story order (ties at random); scene 1
+    always names the hero first (a plan opens with its hero)."""
+    pool = scene_pool(sentences)
+    rank = salience(sentences)
+    n = rng.randint(*size)
+    order = sorted(range(len(pool)), key=lambda j: (rank.get(pool[j].lower(), 99), rng.random()))
+    words = [pool[j] for j in sorted(order[:n])]
+    return with_hero_first(words, hero)[:size[1]] if first else tuple(words)
+
+
+def story_plan(story, seed: int, epoch: int = 0, size: tuple[int, int] = TRAIN_KEYWORDS) -> PlanText:
+    """A keyword story's plan: its plot and beats as written, keywords drawn for this epoch."""
+    if not story.plot or len(story.beats) != len(story.scenes):
+        raise RecordError(f"{story.id}: a story needs its plot and one beat per scene to train on;"
+                          " add them to data/corpus and run `storygen keywords`")
+    rng = random.Random(f"plan-keywords:{seed}:{epoch}:{story.id}")
+    keywords = tuple(plan_keywords(sc, story.hero, rng, i == 0, size) for i, sc in enumerate(story.scenes))
+    return PlanText(plot=story.plot, beats=tuple(story.beats), keywords=keywords, title=story.title)
+
+
+def story_texts(story) -> tuple[str, ...]:
+    return tuple(" ".join(sent.text for sent in scene) for scene in story.scenes)
+
+
+def picks_of(rec) -> tuple[str, str, str, str]:
+    return (rec.theme, rec.hero, rec.color, rec.adjective)
 
 
 # ------------------------------------------------------------------ datasets
-
-
-def _picks(rec) -> tuple[str, str, str, str]:
-    return (rec.theme, rec.hero, rec.color, rec.adjective)
 
 
 def keyword_stories(keywords_dir: Path | str, split: str) -> list:
@@ -219,51 +268,24 @@ def keyword_stories(keywords_dir: Path | str, split: str) -> list:
     return read_jsonl(Path(keywords_dir) / f"{split}.jsonl", KeywordStory)
 
 
-def planner_dataset(enc: Encoder, keywords_dir: Path | str, split: str, seed: int,
-                    size: tuple[int, int] = KEYWORD_RANGE) -> list[Example]:
-    from ..corpus.keywords import PlannerExample, read_jsonl
-
-    stories = {k.id: k for k in keyword_stories(keywords_dir, split)}
-    out = []
-    for ex in read_jsonl(Path(keywords_dir) / f"planner-{split}.jsonl", PlannerExample):
-        story = stories.get(ex.id)
-        pools = [scene_pool(s) for s in story.scenes] if story else [[] for _ in ex.scenes]
-        ranks = [salience(s) for s in story.scenes] if story else []
-        rng = random.Random(f"planner-target:{seed}:{ex.id}")
-        target = planner_target(ex.scenes, pools, ex.hero, rng, size, ranks)
-        out.append(planner_example(enc, _picks(ex), target))
-    return out
-
-
 def keyword_vocabulary(keywords_dir: Path | str, split: str = "train") -> dict[str, list[str]]:
-    """Every keyword (lowercased) of a split by theme: what a plan for that theme may contain
-    (stored with the planner, so a plan never invents words and stays in its theme)."""
+    """Every keyword (lowercased) of a split by theme."""
     vocab: dict[str, set[str]] = {}
     for story in keyword_stories(keywords_dir, split):
         vocab.setdefault(story.theme, set()).update(k.lower() for scene in story.scenes for k in scene_pool(scene))
     return {theme: sorted(words) for theme, words in sorted(vocab.items())}
 
 
-def story_keywords(story, seed: int, epoch: int) -> tuple[tuple[str, ...], ...]:
-    """The scene headers of one training story for one epoch (a fresh subset every epoch)."""
-    rng = random.Random(f"generator-keywords:{seed}:{epoch}:{story.id}")
-    return tuple(sample_keywords(scene_pool(s), story.hero, rng) for s in story.scenes)
-
-
-def story_texts(story) -> tuple[str, ...]:
-    return tuple(" ".join(sent.text for sent in scene) for scene in story.scenes)
-
-
-def generator_dataset(enc: Encoder, keywords_dir: Path | str, split: str, seed: int,
-                      epoch: int) -> list[Example]:
-    return [generator_example(enc, _picks(s), story_keywords(s, seed, epoch), story_texts(s), s.title)
-            for s in keyword_stories(keywords_dir, split)]
-
-
 def build_dataset(task: str, enc: Encoder, keywords_dir: Path | str, split: str, seed: int,
-                  epoch: int = 0, plan_size: tuple[int, int] = KEYWORD_RANGE) -> list[Example]:
+                  epoch: int = 0, plan_size: tuple[int, int] = TRAIN_KEYWORDS,
+                  learn_plan: bool = True) -> list[Example]:
+    """planner: picks -> plan; generator: the whole sequence (plan learned too with learn_plan).
+    Validation and test use epoch 0's keywords whatever the epoch, so their loss is comparable."""
+    stories = keyword_stories(keywords_dir, split)
+    epoch = epoch if split == "train" else 0
     if task == "planner":
-        return planner_dataset(enc, keywords_dir, split, seed, plan_size)
+        return [planner_example(enc, picks_of(s), story_plan(s, seed, epoch, plan_size)) for s in stories]
     if task == "generator":
-        return generator_dataset(enc, keywords_dir, split, seed, epoch)
+        return [story_example(enc, picks_of(s), story_plan(s, seed, epoch, plan_size), story_texts(s), learn_plan)
+                for s in stories]
     raise RecordError(f"unknown task {task!r}; choose planner or generator")

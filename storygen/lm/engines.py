@@ -1,9 +1,9 @@
 """Decoding engines: batched sampling from token-id prompts, the same interface for both.
 
 - `hf`: transformers `generate` on the fp32 merged model (the reference; left padding).
-- `hf-int8`: the same with its Linear layers dynamically quantised to int8 (3x faster on CPU);
-  the default, since it keeps the logits hook that keyword guidance needs (guide.py).
-- `ct2`: CTranslate2 int8 (about twice as fast on 2 cores). Its sampler draws from a random
+- `hf-int8`: the same with its Linear layers dynamically quantised to int8 (3x faster on CPU).
+- `ct2`: CTranslate2 int8, the default (the fastest on 2 cores; nothing steers decoding, so
+  nothing needs a logits hook). Its sampler draws from a random
   generator that lives in the worker thread and is seeded once, when the thread starts; so each
   decoding session (one plan, one set of candidates) builds a fresh Generator after seeding,
   which keeps "same seed, same output" true whatever ran before in the process. Its repetition
@@ -52,36 +52,51 @@ class Engine:
     def session(self, seed: int) -> None:
         """Start a decoding session: from here on, output depends only on `seed` and the calls."""
 
-    guides = False  # whether `guide` keywords steer decoding (hf) or are ignored (ct2)
-
     def generate(self, prompts: list[list[int]], max_new: int, stop: Sequence[int],
-                 s: DecodeSettings, seed: int, guide: list[list[str]] | None = None) -> list[list[int]]:
-        """New ids for each prompt; a stop token, if reached, is the last id. `guide`: keywords
-        per prompt that the engine should steer toward (see guide.py), if it can."""
+                 s: DecodeSettings, seed: int) -> list[list[int]]:
+        """New ids for each prompt; a stop token, if reached, is the last id."""
         t0 = time.perf_counter()
-        outs = [trim(o, stop) for o in self._generate(prompts, max_new, list(stop), s, seed, guide)]
+        outs = [trim(o, stop) for o in self._generate(prompts, max_new, list(stop), s, seed)]
         self.seconds += time.perf_counter() - t0
         self.generated += sum(len(o) for o in outs)
         return outs
 
-    def _generate(self, prompts, max_new, stop, s, seed, guide):  # pragma: no cover - abstract
+    def _generate(self, prompts, max_new, stop, s, seed):  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+class GeneratedNoRepeat:
+    """A logits processor: no n-gram of the text generated so far is generated again. Unlike
+    transformers' no_repeat_ngram_size it ignores the prompt (issue 17: over the prompt it kept
+    the model from writing the plan's own words), as CTranslate2's does."""
+
+    def __init__(self, n: int, width: int) -> None:
+        self.n, self.width = n, width
+
+    def __call__(self, input_ids, scores):
+        import torch
+
+        n = self.n
+        for row, ids in enumerate(input_ids[:, self.width:].tolist()):
+            if len(ids) < n:
+                continue
+            tail = tuple(ids[len(ids) - n + 1:])
+            banned = {ids[i + n - 1] for i in range(len(ids) - n + 1) if tuple(ids[i:i + n - 1]) == tail}
+            if banned:
+                scores[row, list(banned)] = -torch.inf
+        return scores
 
 
 class HFEngine(Engine):
     name = "hf"
-    guides = True
 
     def __init__(self, model, tokenizer, threads: int = 2, name: str = "hf") -> None:
         super().__init__()
         self.model, self.tok, self.threads, self.name = model, tokenizer, threads, name
 
-    def _generate(self, prompts, max_new, stop, s, seed, guide):
+    def _generate(self, prompts, max_new, stop, s, seed):
         import torch
         from transformers import GenerationConfig, LogitsProcessorList
-
-        from .data import Encoder
-        from .guide import KeywordGuide
 
         set_threads(self.threads)
         pad = self.tok.pad_token_id
@@ -93,10 +108,11 @@ class HFEngine(Engine):
             mask[i, width - len(p):] = 1
         cfg = GenerationConfig(
             do_sample=True, temperature=s.temperature, top_p=s.top_p, top_k=s.top_k or 0,
-            repetition_penalty=s.repetition_penalty, no_repeat_ngram_size=s.no_repeat_ngram_size,
+            repetition_penalty=s.repetition_penalty,
             max_new_tokens=max_new, eos_token_id=stop or None, pad_token_id=pad,
             bad_words_ids=banned_sequences(self.tok) if s.ban_unsafe else None)
-        steer = LogitsProcessorList([KeywordGuide(Encoder(self.tok), guide, width, stop)] if guide else [])
+        steer = LogitsProcessorList([GeneratedNoRepeat(s.no_repeat_ngram_size, width)]
+                                    if s.no_repeat_ngram_size > 0 else [])
         torch.manual_seed(seed)
         with torch.no_grad():
             out = self.model.generate(input_ids=ids, attention_mask=mask, generation_config=cfg,
@@ -120,7 +136,7 @@ class CT2Engine(Engine):
         self.generator = ctranslate2.Generator(str(self.model_dir), device="cpu", compute_type="int8",
                                                inter_threads=1, intra_threads=self.threads)
 
-    def _generate(self, prompts, max_new, stop, s, seed, guide):
+    def _generate(self, prompts, max_new, stop, s, seed):
         if self.generator is None:
             self.session(seed)
         tokens = [self.tok.convert_ids_to_tokens(p) for p in prompts]
@@ -187,7 +203,7 @@ def ct2_model(tokenizer, key: str, build: Callable[[], object]) -> Path:
 
 def pick_engine(name: str) -> str:
     if name == "auto":
-        return "hf-int8"
+        return "ct2" if ct2_available() else "hf-int8"
     if name == "ct2" and not ct2_available():
         raise BackendError(f"The ct2 decoding engine needs CTranslate2; run: {CT2_INSTALL}")
     return name

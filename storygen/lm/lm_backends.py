@@ -7,18 +7,18 @@ plan or a story is actually asked for, so the CLI stays quick.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 import warnings
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from ..config import MODELS_DIR
 from ..errors import BackendError
 from ..records import Candidate, Candidates, Plan, Prompt
-from .decode import sample_plans, write_drafts
+from .decode import sample_plans, write_stories
 from .engines import CT2Engine, Engine, HFEngine, ct2_model, pick_engine, quantize_int8
 from .recipe import DecodeSettings, default_recipe
-from .train import ADAPTER_FILE, CONFIG_FILE, VOCAB_FILE
+from .train import ADAPTER_FILE, CONFIG_FILE
 
 PLAN_ROUNDS = 3
 
@@ -84,25 +84,30 @@ def _encoder(engine: Engine):
     return Encoder(engine.tok)
 
 
-@lru_cache(maxsize=4)
-def planner_vocabulary(folder: str) -> dict[str, frozenset[str]] | None:
-    """The planner's training keywords by theme (vocabulary.json beside the adapter), if stored."""
-    import json
-
-    path = Path(folder) / VOCAB_FILE
-    if not path.exists():
-        return None
-    return {theme: frozenset(words) for theme, words in json.loads(path.read_text()).items()}
+def planner_adapter(models_dir: Path | str | None = None) -> str:
+    """The adapter the planner decodes with: its own, or the generator's when the recipe shares it."""
+    return "generator" if default_recipe("planner").shares == "generator" else "planner"
 
 
-def _plan_is_safe(scenes) -> bool:
+def _plan_is_safe(plan) -> bool:
     from ..safety import rejection_reason
 
-    return rejection_reason(tuple(", ".join(s) for s in scenes)) is None
+    return rejection_reason((*plan.beats, plan.title, *(", ".join(k) for k in plan.keywords))) is None
+
+
+def plan_text_of(plan: Plan):
+    """A Plan record as the story model's PlanText (the writer's prompt)."""
+    from .data import PlanText
+
+    if not plan.plot or len(plan.beats) != len(plan.scenes) or not plan.title:
+        raise BackendError("The lm writer needs a plan with a plot, one beat per scene and a title;"
+                           " make one with `storygen plan` (the lm or template planner)")
+    return PlanText(plot=plan.plot, beats=plan.beats, keywords=plan.scenes, title=plan.title)
 
 
 class LMPlanner:
-    """Prompt -> Plan with the fine-tuned planner; a template plan only if every sample fails."""
+    """Prompt -> Plan (plot kind, beats, keywords, title) with the fine-tuned story model; the
+    template plan only if every sample fails."""
 
     name = "lm"
 
@@ -110,21 +115,23 @@ class LMPlanner:
         self.models_dir, self.settings = models_dir, settings
 
     def plan(self, prompt: Prompt, seed: int) -> Plan:
+        from ..corpus.stories import corpus_config
+
         s = self.settings or default_recipe("planner").decode
-        engine = load_engine("planner", s, self.models_dir)
-        vocab = planner_vocabulary(str(adapter_dir("planner", self.models_dir)))
-        known = (vocab.get(prompt.theme, frozenset()), frozenset().union(*vocab.values())) if vocab else None
-        scenes, _ = sample_plans(engine, _encoder(engine), prompt, s, seed, PLAN_ROUNDS, _plan_is_safe, known)
-        if scenes is None:
+        engine = load_engine(planner_adapter(self.models_dir), s, self.models_dir)
+        text, _ = sample_plans(engine, _encoder(engine), prompt, s, seed, PLAN_ROUNDS, _plan_is_safe,
+                               corpus_config().plots)
+        if text is None:
             from .planner import TemplatePlanner
 
             fallback = TemplatePlanner().plan(prompt, seed)
-            return Plan(prompt=prompt, scenes=fallback.scenes, backend="lm-fallback-template", seed=seed)
-        return Plan(prompt=prompt, scenes=scenes, backend=self.name, seed=seed)
+            return replace(fallback, backend="lm-fallback-template")
+        return Plan(prompt=prompt, scenes=text.keywords, backend=self.name, seed=seed, plot=text.plot,
+                    beats=text.beats, title=text.title)
 
 
 class LMWriter:
-    """Plan -> K candidates, decoded together, each scene checked against its plan keywords."""
+    """Plan -> K candidates, decoded together, each checked and rewritten where it fails."""
 
     name = "lm"
 
@@ -133,16 +140,12 @@ class LMWriter:
 
     def write(self, plan: Plan, k: int, seed: int) -> Candidates:
         s = self.settings or default_recipe("generator").decode
+        text = plan_text_of(plan)
         engine = load_engine("generator", s, self.models_dir)
-        steer = None
-        if s.guided != "off" and not engine.guides:
-            steer = load_engine("generator", replace(s, engine="hf-int8"), self.models_dir)
-        drafts = write_drafts(engine, _encoder(engine), plan.prompt, plan.scenes, k, s, seed, steer)
-        common = {"engine": engine.name, "guided": s.guided, "temperature": s.temperature, "top_p": s.top_p,
-                  "top_k": s.top_k, "repetition_penalty": s.repetition_penalty,
-                  "no_repeat_ngram_size": s.no_repeat_ngram_size, "max_new_tokens": s.max_new_tokens,
-                  "scene_samples": s.scene_samples, "retries": s.retries, "retry_width": s.retry_width,
-                  "context_scenes": s.context_scenes,
+        drafts = write_stories(engine, _encoder(engine), plan.prompt, text, k, s, seed)
+        common = {"engine": engine.name, "temperature": s.temperature, "top_p": s.top_p, "top_k": s.top_k,
+                  "repetition_penalty": s.repetition_penalty, "no_repeat_ngram_size": s.no_repeat_ngram_size,
+                  "max_new_tokens": s.max_new_tokens, "retries": s.retries, "retry_width": s.retry_width,
                   "batch_seed": seed, "k": k}
         # The generator's likelihood of each finished story, for the coherence ranker: scored
         # here, it costs the ranker nothing (coherence/likelihood.py). One scorer per process:
@@ -152,8 +155,9 @@ class LMWriter:
         liks = shared_likelihood(None if self.models_dir is None else str(self.models_dir)).score(
             [tuple(d.scenes) for d in drafts])
         out = tuple(
-            Candidate(scenes=tuple(d.scenes), seed=seed, backend=self.name, title=d.title,
-                      settings={**common, "index": i, "tries": list(d.tries), "passed": list(d.passed)},
+            Candidate(scenes=tuple(d.scenes), seed=seed, backend=self.name, title=plan.title,
+                      settings={**common, "index": i, "tries": d.tries, "rewrites": list(d.rewrites),
+                                "problems": list(d.verdict.problems)},
                       likelihood=lik)
             for i, (d, lik) in enumerate(zip(drafts, liks)))
         return Candidates(plan=plan, candidates=out)

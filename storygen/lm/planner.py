@@ -1,6 +1,7 @@
 """Planners: a Prompt -> a Plan (keywords for each of the five scenes).
 
-`template` is the named baseline: keywords drawn, seeded, from per-theme word banks.
+`template` is the named baseline: keywords drawn, seeded, from per-theme word banks, and one
+fixed lost-and-found outline (beats and title) around them.
 """
 from __future__ import annotations
 
@@ -36,7 +37,13 @@ class TemplatePlanner:
         scenes = tuple(
             tuple(dict.fromkeys(pick[r] for r in spec.roles)) for spec in load_baselines().scenes
         )
-        return Plan(prompt=prompt, scenes=scenes, backend=self.name, seed=seed)
+        hero, adj = prompt.hero, prompt.adjective
+        beats = (f"the {adj} {hero} at the {pick['place']}", f"the {thing} is lost",
+                 f"looking for it with the {friend}", f"the {friend} has an idea",
+                 f"back to the {pick['home']} with the {thing}")
+        title = f"The {adj.title()} {hero.title()} and the {thing.title()}"
+        return Plan(prompt=prompt, scenes=scenes, backend=self.name, seed=seed, plot="lost and found",
+                    beats=beats, title=title)
 
 
 # The fine-tuned planner (models/planner); torch loads only when it plans.

@@ -29,19 +29,16 @@ class LoraSpec(Record):
 
 @dataclass(frozen=True)
 class DecodeSettings(Record):
-    engine: str = "hf-int8"  # hf-int8 (default), hf (fp32 reference), ct2 (CTranslate2 int8), auto
+    engine: str = "ct2"  # ct2 (CTranslate2 int8, the fastest), hf-int8, hf (fp32 reference), auto
     temperature: float = 0.8
     top_p: float = 0.92
     top_k: int = 0  # 0 = no top-k cut
     repetition_penalty: float = 1.0
-    no_repeat_ngram_size: int = 0
-    max_new_tokens: int = 110  # per scene (generator) or per plan (planner)
-    context_scenes: int = 0  # scenes a scene is written after: 0 = all, N = scene 1 + the last N-1
-    title_tokens: int = 16
-    scene_samples: int = 2  # samples per candidate and scene, decoded in one batch; the best is kept
-    retries: int = 0  # further rounds for scenes that still miss a keyword or the hero
-    retry_width: int = 2  # samples per failing scene in such a round
-    guided: str = "repair"  # keyword guidance (hf engine): off, repair (continue failing scenes), all
+    no_repeat_ngram_size: int = 0  # over the text being generated only, never the prompt
+    max_new_tokens: int = 520  # writer: a whole story (corpus stories are ~250-420 tokens)
+    plan_tokens: int = 220  # planner: a whole plan (~110-170 tokens)
+    retries: int = 1  # rounds of rewriting stories that fail a check
+    retry_width: int = 2  # samples per failing story in such a round
     samples: int = 4  # planner: plans sampled in one batch, the first valid one wins
     threads: int = 2
     ban_unsafe: bool = True  # block-listed words can never be decoded (storygen/lm/banned.py)
@@ -65,7 +62,10 @@ class TrainRecipe(Record):
     save_every: int = 10  # steps between checkpoints (and at every epoch end)
     log_every: int = 5
     keywords_dir: str = "data/corpus/keywords"
-    plan_size: tuple[int, int] = (2, 5)  # planner targets: keywords per scene, most salient kept
+    plan_size: tuple[int, int] = (2, 4)  # keywords per scene in training plans, most salient kept
+    learn_plan: bool = True  # generator: the plan is a target too (one model plans and writes)
+    patience: int = 0  # stop after this many epochs without a better val loss (0 = run every epoch)
+    shares: str = ""  # planner: "generator" = use the generator's adapter (trained with the plan)
     out: str = "models/generator"
     runs: str = "runs/generator"
     lora: LoraSpec = field(default_factory=LoraSpec)
@@ -90,9 +90,11 @@ def check_recipe(recipe: TrainRecipe, where: str) -> TrainRecipe:
     if recipe.lora.r < 1 or recipe.lora.top_layers < 0:
         bad.append("lora: r >= 1 and top_layers >= 0 are required")
     if recipe.decode.engine not in ("auto", "hf-int8", "hf", "ct2"):
-        bad.append(f"decode: engine must be hf-int8, hf, ct2 or auto, got {recipe.decode.engine!r}")
-    if recipe.decode.guided not in ("off", "repair", "all"):
-        bad.append(f"decode: guided must be off, repair or all, got {recipe.decode.guided!r}")
+        bad.append(f"decode: engine must be ct2, hf-int8, hf or auto, got {recipe.decode.engine!r}")
+    if recipe.shares not in ("", "generator") or (recipe.shares and recipe.task != "planner"):
+        bad.append("shares: only a planner may share, and only the generator's adapter")
+    if recipe.patience < 0 or recipe.decode.retries < 0 or recipe.decode.retry_width < 1:
+        bad.append("patience >= 0, decode.retries >= 0 and decode.retry_width >= 1 are required")
     if not (0 < recipe.decode.top_p <= 1) or recipe.decode.temperature <= 0:
         bad.append("decode: top_p in (0, 1] and temperature > 0 are required")
     if bad:

