@@ -8,7 +8,7 @@ import pytest
 
 from storygen.coherence.backend import CoherenceRanker
 from storygen.coherence.fake import HashEncoder
-from storygen.coherence.likelihood import excess_nll, story_digest
+from storygen.coherence.likelihood import REF_TOKENS, excess_nll, story_digest
 from storygen.coherence.scorer import CoherenceScorer
 from storygen.coherence.train import LikelihoodConfig, train_ranker
 from storygen.records import Candidate, Candidates, StoryLikelihood
@@ -38,10 +38,15 @@ class FakeLikelihood:
         return out
 
 
-def test_excess_is_surprise_beyond_a_typical_story_of_that_length():
+def test_excess_is_length_normalised_surprise_beyond_a_typical_story():
+    from storygen.coherence.likelihood import REF_TOKENS
+
     lik = StoryLikelihood(nll=310.0, tokens=100, digest="d", model="m")
-    assert excess_nll(lik, 3.0) == pytest.approx(10.0)
+    assert excess_nll(lik, 3.0) == pytest.approx(0.1 * REF_TOKENS)  # 0.1 nats a token above typical
     assert excess_nll(StoryLikelihood(nll=600.0, tokens=200, digest="d", model="m"), 3.0) == 0
+    # the same surprise per token, twice as long: the same score (length neither helps nor hurts)
+    assert excess_nll(StoryLikelihood(nll=620.0, tokens=200, digest="d", model="m"), 3.0) == \
+        pytest.approx(excess_nll(lik, 3.0))
     assert story_digest(SCENES) == story_digest(list(SCENES)) != story_digest(SCENES[::-1])
 
 
@@ -107,8 +112,8 @@ def test_scorer_reads_the_writers_likelihood_and_rescores_a_stale_one(with_likel
     worse = StoryLikelihood(nll=2.0 * words + 40.0, tokens=words, digest=story_digest(SCENES), model=fake.model)
     a, b = scorer.score([story, story], likelihoods=[good, worse])
     assert fake.scored == 0  # the given numbers were used
-    assert a.parts["likelihood"] == pytest.approx(-(good.nll - per_token * words))
-    assert a.raw - b.raw == pytest.approx(weight * 40.0, abs=1e-4)
+    assert a.parts["likelihood"] == pytest.approx(-excess_nll(good, per_token))
+    assert a.raw - b.raw == pytest.approx(weight * 40.0 / words * REF_TOKENS, abs=1e-4)
     stale = StoryLikelihood(nll=0.0, tokens=words, digest="0" * 16, model=fake.model)
     other = StoryLikelihood(nll=0.0, tokens=words, digest=story_digest(SCENES), model="another-generator")
     c, d = scorer.score([story, story], likelihoods=[stale, other])

@@ -26,9 +26,13 @@ def story_digest(scenes: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(scenes).encode()).hexdigest()[:16]
 
 
+REF_TOKENS = 300  # a typical story's length: keeps the surprise in nats of a whole story
+
+
 def excess_nll(lik: StoryLikelihood, per_token: float) -> float:
-    """Surprise beyond a typical story of the same length (so length alone neither helps nor hurts)."""
-    return lik.nll - per_token * lik.tokens
+    """Length-normalised surprise: mean NLL per token beyond a typical human story's, in nats of
+    a REF_TOKENS story (issue 17: a long fluent story must not lose to a short one for its length)."""
+    return (lik.nll / max(lik.tokens, 1) - per_token) * REF_TOKENS
 
 
 class LikelihoodScorer:
