@@ -63,8 +63,12 @@ def test_planner_reads_a_plan_written_by_the_model(tiny_models, monkeypatch):
             self.tok = tok
 
         def _generate(self, prompts, max_new, stop, s, seed):
-            ids = self.tok.encode(plan_lines(TEXT), add_special_tokens=False) + [self.tok.eos_token_id]
-            return [ids for _ in prompts]
+            # the plot line is in the prompt: the model writes the beats and the title after it
+            ids = self.tok.encode(plan_lines(TEXT).split("\n", 1)[1], add_special_tokens=False)
+            return [ids + [self.tok.eos_token_id] for _ in prompts]
+
+        def log_probs(self, seqs):  # every plot but the plan's is unlikely
+            return [[0.0] * (len(q) - 2) + [0.0 if TEXT.plot in self.tok.decode(q) else -20.0] for q in seqs]
 
     from storygen.lm.base import load_tokenizer
 

@@ -4,7 +4,8 @@ from dataclasses import replace
 import pytest
 
 from storygen.lm.data import BEAT_ROLES, Encoder, PlanText, plan_lines
-from storygen.lm.decode import check_plan, judge_story, sample_plans, write_stories
+from storygen.lm.decode import (check_plan, judge_story, plan_from_output, plot_weights, sample_plans,
+                                write_stories)
 from storygen.lm.engines import Engine, GeneratedNoRepeat, HFEngine, derive_seed, trim
 from storygen.lm.recipe import DecodeSettings
 from storygen.records import Prompt
@@ -62,6 +63,11 @@ class ScriptEngine(Engine):
             out.append(self.enc(self.reply(kind, start, len(self.calls), row)) + [self.enc.eos])
         return out
 
+    def log_probs(self, seqs):
+        """Flat, except that `favour` (a plot kind) is far likelier."""
+        fav = getattr(self, "favour", None)
+        return [[0.0] * (len(q) - 2) + [0.0 if fav and fav in self.enc.tok.decode(q) else -9.0] for q in seqs]
+
 
 # ------------------------------------------------------------------ checks
 
@@ -106,20 +112,42 @@ def test_check_plan_contract():
 # ------------------------------------------------------------------ planner and writer
 
 
+def after_plot(plan):
+    """What the planner writes once its plot line is in the prompt."""
+    return plan_lines(plan).split("\n", 1)[1]
+
+
 def test_planner_takes_the_first_valid_sample_and_reports_rounds(enc):
-    bad = plan_lines(replace(PLAN, plot="a heist"))
+    bad = after_plot(replace(PLAN, title="The Mermid Hat"))
 
     def reply(kind, start, call, row):
         assert kind == "plan"
-        return bad if call == 1 or row == 0 else plan_lines(PLAN)
+        return bad if call == 1 or row == 0 else after_plot(PLAN)
 
     engine = ScriptEngine(enc, reply)
+    engine.favour = "lost and found"
     s = replace(SETTINGS, samples=2)
     plan, rounds = sample_plans(engine, enc, PROMPT, s, seed=1, rounds=3, plots=PLOTS)
     assert plan == PLAN and rounds == 2 and engine.calls == [2, 2]
-    assert engine.prompts[0] == "theme: farm | hero: pig | color: pink | adjective: shy\n"
+    assert engine.prompts[0] == "theme: farm | hero: pig | color: pink | adjective: shy\nplot: lost and found\n"
     none, rounds = sample_plans(ScriptEngine(enc, lambda *a: bad), enc, PROMPT, s, 1, rounds=2, plots=PLOTS)
     assert none is None and rounds == 2
+
+
+def test_the_plot_is_drawn_from_the_models_probabilities(enc):
+    engine = ScriptEngine(enc, lambda *a: after_plot(replace(PLAN, plot="a journey")))
+    engine.favour = "a journey"
+    assert plot_weights(engine, enc, enc("theme: farm\n"), PLOTS)[1] > 0.99
+    plan, _ = sample_plans(engine, enc, PROMPT, replace(SETTINGS, samples=3), seed=4, plots=PLOTS)
+    assert plan.plot == "a journey" and all("plot: a journey" in p for p in engine.prompts)
+
+
+def test_a_plan_is_read_up_to_its_title_line():
+    text = plan_lines(PLAN)
+    assert plan_from_output(text + "\nscene 1 setup: A shy pig", closed=False) == PLAN
+    assert plan_from_output(text, closed=True) == PLAN
+    assert plan_from_output(text, closed=False) is None  # the title may have been cut off
+    assert plan_from_output(text.rsplit("\n", 1)[0], closed=True) is None  # no title
 
 
 def test_writer_writes_whole_stories_in_one_batch(enc):
@@ -247,3 +275,17 @@ def test_ct2_engine_converts_once_and_is_deterministic(tiny_base):  # noqa: F811
     assert run(7) == first  # whatever ran before, a session with the same seed repeats itself
     assert run(8) != first
     assert first[0] != first[1]  # the random stream moves on within a session
+    lps = engine.log_probs([p[0], p[1]])
+    assert [len(lp) for lp in lps] == [len(p[0]) - 1, len(p[1]) - 1] and all(x <= 0 for lp in lps for x in lp)
+
+
+def test_hf_log_probs_are_the_models_token_likelihoods(tiny_base_dir):  # noqa: F811
+    import torch
+
+    engine, enc = _hf(tiny_base_dir)
+    seqs = [enc("theme: farm | hero: pig"), enc("plot: lost and found")]
+    lps = engine.log_probs(seqs)
+    assert [len(lp) for lp in lps] == [len(q) - 1 for q in seqs]
+    with torch.no_grad():
+        loss = engine.model(input_ids=torch.tensor([seqs[0]]), labels=torch.tensor([seqs[0]])).loss
+    assert sum(lps[0]) == pytest.approx(-float(loss) * (len(seqs[0]) - 1), rel=1e-4)

@@ -36,7 +36,9 @@ _WHY = {
                  "slower than fp32 (16 s), so fp32 LoRA.",
 }
 _DECODING = {
-    "planner": "`samples` plans in one batch; the first that reads back as a plan (known plot kind, five "
+    "planner": "The plot kind is drawn from the model's own probabilities over the corpus's plot kinds "
+               "(one scoring pass), then `samples` plans are written after it in one batch; the first "
+               "that reads back as a plan up to its title line (five "
                "beats in order, 2-5 keywords each with the hero first in scene 1, a title, only real "
                "words, safe) is used; up to 3 rounds, then the template plan.",
     "generator": "Plain sampling, nothing steered: K stories in one batch, each a whole story from the "

@@ -1,8 +1,9 @@
 """Decoding with the story model on any engine: plain sampling, then checks, then rewrites.
 
-Planner: `samples` plans in one batch from the picks; the first that reads back as a plan
-(plot kind from the list, five beats in order, 2-5 keywords each, a title, real words only, safe)
-wins; another round with new seeds if none does.
+Planner: the plot kind is drawn from the model's own probabilities over the corpus's plot kinds,
+then `samples` plans are written after it in one batch; the first that reads back as a plan (five
+beats in order, 2-5 keywords each, a title, real words only, safe) wins; another round with new
+seeds if none does.
 Writer: K stories in one batch, each written whole from the plan (every scene after the whole
 story so far). A story is then checked: five scenes, each a finished passage of sensible length,
 the hero named, every word a real word and no garbled pick (storygen/fluency.py), nothing the
@@ -16,6 +17,8 @@ being generated (engines.py).
 """
 from __future__ import annotations
 
+import math
+import random
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -73,19 +76,48 @@ def check_plan(plan: PlanText | None, prompt: Prompt, plots: Sequence[str]) -> P
     return PlanText(plot=plan.plot, beats=plan.beats, keywords=tuple(keywords), title=plan.title)
 
 
+def plot_weights(engine: Engine, enc: Encoder, ids: list[int], plots: Sequence[str]) -> list[float]:
+    """The model's own probability of each plot kind after the picks, normalised over the list
+    (one scoring pass): the plot is drawn from these, never written free (the pilot wrote plots
+    that are not in the list)."""
+    seqs = [ids + enc(f"plot: {p}") + [enc.nl] for p in plots]
+    logp = [sum(lp[len(ids) - 1:]) for lp in engine.log_probs(seqs)]
+    top = max(logp)
+    w = [math.exp(x - top) for x in logp]
+    return [x / sum(w) for x in w]
+
+
+def plan_from_output(text: str, closed: bool) -> PlanText | None:
+    """A plan read back from a planner output, up to its title line: text the model went on with
+    after a finished title is ignored, a title cut off by the token budget is not a title."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.strip().startswith("title: "):
+            if i == len(lines) - 1 and not closed:
+                return None
+            return parse_plan_text("\n".join(lines[:i + 1]))
+    return None
+
+
 def sample_plans(engine: Engine, enc: Encoder, prompt: Prompt, s: DecodeSettings, seed: int,
                  rounds: int = 3, accept: Callable[[PlanText], bool] = lambda plan: True,
                  plots: Sequence[str] = ()) -> tuple[PlanText | None, int]:
     """The first valid plan among `samples` per round (one batch each), and the rounds used;
-    (None, rounds) if none is valid."""
+    (None, rounds) if none is valid. With a list of `plots`, each sample's plot is drawn from
+    the model's probabilities over the list and the model writes the rest of the plan after it."""
     ids = planner_prompt_ids(enc, prompt.theme, prompt.hero, prompt.color, prompt.adjective)
     engine.session(derive_seed("plan", seed))
+    weights = plot_weights(engine, enc, ids, plots) if plots else []
     for r in range(rounds):
-        outs = engine.generate([ids] * s.samples, s.plan_tokens, (enc.eos,), s, derive_seed("plan", seed, r))
-        for out in outs:
-            if not out or out[-1] != enc.eos:
-                continue  # cut off: never a whole plan
-            plan = check_plan(parse_plan_text(enc.decode(out[:-1])), prompt, plots)
+        rng = random.Random(derive_seed("plot", seed, r))
+        chosen = rng.choices(list(plots), weights, k=s.samples) if plots else [""] * s.samples
+        heads = [f"plot: {p}\n" if p else "" for p in chosen]
+        prompts = [ids + enc(h.rstrip("\n")) + [enc.nl] if h else ids for h in heads]
+        outs = engine.generate(prompts, s.plan_tokens, (enc.eos,), s, derive_seed("plan", seed, r))
+        for head, out in zip(heads, outs):
+            closed = bool(out) and out[-1] == enc.eos
+            text = head + enc.decode(out[:-1] if closed else out)
+            plan = check_plan(plan_from_output(text, closed), prompt, plots)
             if plan is not None and accept(plan):
                 return plan, r + 1
     return None, rounds

@@ -64,6 +64,10 @@ class Engine:
     def _generate(self, prompts, max_new, stop, s, seed):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def log_probs(self, seqs: list[list[int]]) -> list[list[float]]:
+        """For each sequence, the model's log-probability of each of its tokens after the first."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
 
 class GeneratedNoRepeat:
     """A logits processor: no n-gram of the text generated so far is generated again. Unlike
@@ -119,6 +123,19 @@ class HFEngine(Engine):
                                       logits_processor=steer)
         return [row[width:].tolist() for row in out]
 
+    def log_probs(self, seqs):
+        import torch
+
+        set_threads(self.threads)
+        out = []
+        with torch.no_grad():
+            for seq in seqs:  # a handful of short sequences: no padding to get wrong
+                ids = torch.tensor([seq])
+                logits = self.model(input_ids=ids).logits[0, :-1].float()
+                lp = torch.log_softmax(logits, -1).gather(1, ids[0, 1:, None])[:, 0]
+                out.append(lp.tolist())
+        return out
+
 
 class CT2Engine(Engine):
     name = "ct2"
@@ -148,6 +165,12 @@ class CT2Engine(Engine):
             suppress_sequences=[self.tok.convert_ids_to_tokens(q) for q in banned_sequences(self.tok)]
             if s.ban_unsafe else None)
         return [r.sequences_ids[0] for r in results]
+
+    def log_probs(self, seqs):
+        if self.generator is None:
+            self.session(0)
+        results = self.generator.score_batch([self.tok.convert_ids_to_tokens(q) for q in seqs])
+        return [list(r.log_probs) for r in results]
 
 
 def quantize_int8(model):
