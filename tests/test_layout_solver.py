@@ -267,7 +267,7 @@ def test_layout_report_flags_overlap_and_frame():
 @pytest.mark.parametrize("line, message", [
     ('{"id": "x", "theme": "farm", "hero": "pig", "entities": [], "colour": 1}', "unknown key"),
     ('{"id": "x", "theme": "farm", "hero": "dragon", "entities": []}', "not a curated pick"),
-    ('{"id": "x", "theme": "farm", "hero": "pig", "entities": [{"id": "ghost"}]}', "no library object"),
+    ('{"id": "x", "theme": "farm", "hero": "pig", "entities": [{"id": "no_such_object"}]}', "no library object"),
     ('{"id": "x", "theme": "farm", "hero": "pig", "entities": [{"id": "pig"}], '
      '"relations": [["pig", "under", "pig"]]}', "bad relation"),
     ('not json', "not JSON"),

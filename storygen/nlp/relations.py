@@ -91,6 +91,13 @@ class ParsedNLP:
 
     def object_id(self, coref: StoryCoref, eid: str) -> str | None:
         e = coref.entities[eid]
+        words = e.mention.split()
+        if words and words[-1][:1].islower():
+            # the noun phrase first: its compound names the kind ("stag beetle", "watering can"),
+            # and a stand-in marked None ("paper chain") must not fall back to the head lemma
+            found = self.library.resolve(e.mention)
+            if found.object_id is not None or found.matched is not None:
+                return found.object_id
         for name in (e.lemma, *sorted(e.aliases)):
             oid = self.library.lookup(name)
             if oid is not None and name[:1].isupper() and \

@@ -1,5 +1,5 @@
-"""Scene commands for the `storygen` CLI: `library` (a group: `validate`; issue 9 adds
-`melodies`) and `evaluate-layout`. Thin: parse options, call the library, print with rich.
+"""Scene commands for the `storygen` CLI: `library` (a group: `validate`, `coverage`; issue 9
+adds `melodies`) and `evaluate-layout`. Thin: parse options, call the library, print with rich.
 Heavy modules are imported inside the commands so that `storygen --help` stays fast.
 """
 from __future__ import annotations
@@ -40,6 +40,54 @@ def validate(objects, backgrounds, render, as_json) -> None:
     out.print(table)
     if render:
         out.print(f"rasterised {report['rasterised']} SVGs, painted {report['painted']} variant/light pairs")
+
+
+@library.command("coverage")
+@click.option("--corpus", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None, help="Stories JSONL (default data/corpus/stories.jsonl).")
+@click.option("--limit", type=int, default=None, help="Only the first N stories (parsing the whole corpus takes minutes).")
+@click.option("--counts", "counts_in", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None, help="Reuse noun counts written by --save-counts instead of parsing.")
+@click.option("--save-counts", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Write the noun counts (JSON) for a later --counts.")
+@click.option("--objects", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None, help="Object manifest (default library/objects/manifest.yaml).")
+@click.option("--top", type=int, default=25, show_default=True, help="How many unmapped nouns and stand-ins to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def coverage(corpus, limit, counts_in, save_counts, objects, top, as_json) -> None:
+    """Share of the concrete nouns in the corpus stories (weighted by frequency) that the object
+    library draws: directly, by a stand-in, or by a compound's head noun. The rule is in
+    storygen/scenes/coverage.py. Exit code 1 below the target (95%)."""
+    from ..io import read_record, write_record
+    from .assets import load_library
+    from .coverage import TARGET, NounCounts, corpus_counts
+    from .coverage import coverage as measure
+
+    counts = read_record(counts_in, NounCounts) if counts_in else corpus_counts(corpus, limit)
+    if save_counts:
+        write_record(save_counts, counts)
+    report = measure(counts.counts, load_library(objects), top=top)
+    if as_json:
+        click.echo(json.dumps({**report.to_dict(), "share": round(report.share, 4),
+                               "stories": counts.stories, "target": TARGET}, indent=2))
+    else:
+        _print_coverage(report, counts.stories, TARGET)
+    if report.share < TARGET:
+        raise SystemExit(1)
+
+
+def _print_coverage(report, stories: int, target: float) -> None:
+    pct = lambda n: f"{100 * n / max(1, report.counted):.1f}%"  # noqa: E731
+    table = Table(title=f"library coverage of {report.counted} concrete nouns in {stories} stories")
+    for col in ("nouns", "tokens", "share"):
+        table.add_column(col)
+    for name, n in (("drawn: the object itself", report.direct), ("drawn: a stand-in", report.standin),
+                    ("drawn: a compound's head", report.head), ("not drawable", report.unmapped)):
+        table.add_row(name, str(n), pct(n))
+    table.add_row("[bold]drawable[/]", str(report.drawable), f"[bold]{pct(report.drawable)}[/] (target >= {100 * target:.0f}%)")
+    out.print(table)
+    out.print("not counted: " + ", ".join(f"{k} {v}" for k, v in report.not_counted.items()), highlight=False)
+    out.print("top unmapped: " + ", ".join(f"{p} ({n})" for p, n in report.top_unmapped), highlight=False)
+    out.print("top stand-ins: " + ", ".join(f"{p} -> {o} ({n})" for p, o, n in report.top_standins),
+              highlight=False)
+    verdict = "[green]PASSED[/]" if report.share >= target else "[red]FAILED[/]"
+    out.print(f"{verdict} {100 * report.share:.1f}% drawable")
 
 
 @click.command("evaluate-layout")

@@ -1,9 +1,10 @@
 """`storygen library validate`: check the curated object and background libraries end to end.
 
-Beyond the schema checks done on every load (assets.validate, bglib.validate) it checks what
-the pipeline relies on: enough objects, every hero drawable and recolourable, every theme
-with its own objects, the attribution file, and (with render=True) that every SVG rasterises
-to something visible and every background variant paints by day and by night.
+Beyond the schema checks done on every load (assets.validate, bglib.validate, the stand-ins)
+it checks what the pipeline relies on: enough objects, every hero drawable and recolourable,
+every theme with its own objects, the attribution file, the noun classes of the coverage
+measure, and (with render=True) that every SVG rasterises to something visible and every
+background variant paints by day and by night.
 """
 from __future__ import annotations
 
@@ -45,6 +46,9 @@ def validate_libraries(objects: Optional[str | Path] = None, backgrounds: Option
     if not (obj_path.parent / "ATTRIBUTION.md").is_file():
         raise ConfigError(f"{obj_path.parent / 'ATTRIBUTION.md'} is missing; rerun "
                           "python scripts/build_library.py")
+    from .coverage import load_noun_classes  # late: it imports the NLP helpers
+
+    classes = load_noun_classes(library=lib)
     bg_path = Path(backgrounds or BG_MANIFEST)
     bgs = load_backgrounds(bg_path)
     rasterised = painted = 0
@@ -57,6 +61,7 @@ def validate_libraries(objects: Optional[str | Path] = None, backgrounds: Option
         painted = _paint_all(bgs, str(bg_path))
     return {
         "objects": len(lib.objects), "objects_per_theme": per_theme,
+        "standins": len(lib.standins), "noun_classes": len(classes.by_word),
         "backgrounds": {t: [v.name for v in tb.variants] for t, tb in bgs.themes.items()},
         "variants": sum(len(tb.variants) for tb in bgs.themes.values()),
         "rasterised": rasterised, "painted": painted,
