@@ -55,9 +55,14 @@ def header_text(theme: str, hero: str, color: str, adjective: str) -> str:
     return f"theme: {theme} | hero: {hero} | color: {color} | adjective: {adjective}"
 
 
+def plot_line(plot: str) -> str:
+    """A plan's first line: its plot kind."""
+    return f"plot: {plot}"
+
+
 def plan_lines(plan: PlanText) -> str:
     """The plan as written in the sequence (no trailing newline)."""
-    rows = [f"plot: {plan.plot}"]
+    rows = [plot_line(plan.plot)]
     rows += [f"plan {i} {role}: {' '.join(beat.split())} | {', '.join(words)}"
              for i, (role, beat, words) in enumerate(zip(BEAT_ROLES, plan.beats, plan.keywords), 1)]
     rows.append(f"title: {' '.join(plan.title.split())}")
@@ -163,6 +168,11 @@ def _pieces(parts: Iterable[tuple[list[int], bool]]) -> Example:
 
 def planner_prompt_ids(enc: Encoder, theme: str, hero: str, color: str, adjective: str) -> list[int]:
     return enc(header_text(theme, hero, color, adjective)) + [enc.nl]
+
+
+def plot_ids(enc: Encoder, plot: str) -> list[int]:
+    """The plot line with its newline: what the planner writes first."""
+    return enc(plot_line(plot)) + [enc.nl]
 
 
 def plan_ids(enc: Encoder, plan: PlanText) -> list[int]:

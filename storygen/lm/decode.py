@@ -28,7 +28,8 @@ from ..fluency import check_story, introduced_names
 from ..records import Prompt
 from ..safety import flagged_words
 from .data import (KEYWORD_RANGE, Encoder, PlanText, marker_ids, parse_plan_text, parse_scenes,
-                   planner_prompt_ids, scene_marker, scene_text_ids, with_hero_first, writer_prompt_ids)
+                   planner_prompt_ids, plot_ids, plot_line, scene_marker, scene_text_ids, with_hero_first,
+                   writer_prompt_ids)
 from .engines import Engine, derive_seed
 from .recipe import DecodeSettings
 
@@ -80,7 +81,7 @@ def plot_weights(engine: Engine, enc: Encoder, ids: list[int], plots: Sequence[s
     """The model's own probability of each plot kind after the picks, normalised over the list
     (one scoring pass): the plot is drawn from these, never written free (the pilot wrote plots
     that are not in the list)."""
-    seqs = [ids + enc(f"plot: {p}") + [enc.nl] for p in plots]
+    seqs = [ids + plot_ids(enc, p) for p in plots]
     logp = [sum(lp[len(ids) - 1:]) for lp in engine.log_probs(seqs)]
     top = max(logp)
     w = [math.exp(x - top) for x in logp]
@@ -110,13 +111,12 @@ def sample_plans(engine: Engine, enc: Encoder, prompt: Prompt, s: DecodeSettings
     weights = plot_weights(engine, enc, ids, plots) if plots else []
     for r in range(rounds):
         rng = random.Random(derive_seed("plot", seed, r))
-        chosen = rng.choices(list(plots), weights, k=s.samples) if plots else [""] * s.samples
-        heads = [f"plot: {p}\n" if p else "" for p in chosen]
-        prompts = [ids + enc(h.rstrip("\n")) + [enc.nl] if h else ids for h in heads]
+        chosen = rng.choices(list(plots), weights, k=s.samples) if plots else [None] * s.samples
+        prompts = [ids + plot_ids(enc, p) if p else ids for p in chosen]
         outs = engine.generate(prompts, s.plan_tokens, (enc.eos,), s, derive_seed("plan", seed, r))
-        for head, out in zip(heads, outs):
+        for plot, out in zip(chosen, outs):
             closed = bool(out) and out[-1] == enc.eos
-            text = head + enc.decode(out[:-1] if closed else out)
+            text = (plot_line(plot) + "\n" if plot else "") + enc.decode(out[:-1] if closed else out)
             plan = check_plan(plan_from_output(text, closed), prompt, plots)
             if plan is not None and accept(plan):
                 return plan, r + 1

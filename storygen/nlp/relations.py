@@ -96,7 +96,7 @@ class ParsedNLP:
             # the noun phrase first: its compound names the kind ("stag beetle", "watering can"),
             # and a stand-in marked None ("paper chain") must not fall back to the head lemma
             found = self.library.resolve(e.mention)
-            if found.object_id is not None or found.matched is not None:
+            if found.decided:
                 return found.object_id
         for name in (e.lemma, *sorted(e.aliases)):
             oid = self.library.lookup(name)

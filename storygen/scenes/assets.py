@@ -45,8 +45,8 @@ IRREGULAR_PLURALS = {
 }
 
 
-# Words for a young animal: after a kind ("seal pup", "fox cubs") the kind is what to draw; alone
-# they fall to their own names ("pup" is a puppy, "chick" a chick).
+# Words for a young animal or a family member: after a kind ("seal pup", "fox cubs", "owl
+# mother") the kind is what to draw; alone they fall to their own names ("pup" is a puppy).
 YOUNG = {"pup", "calf", "cub", "chick", "kit", "foal", "joey", "baby", "kid", "hatchling", "mother",
          "father", "mom", "mum", "dad", "mama", "papa", "family"}
 
@@ -109,6 +109,11 @@ class Resolution:
     matched: Optional[str] = None
     standin: bool = False
 
+    @property
+    def decided(self) -> bool:
+        """The phrase answered: with an object, or with a stand-in that says there is none."""
+        return self.object_id is not None or self.matched is not None
+
 
 def singular_forms(word: str) -> Iterator[str]:
     """The word itself, then plausible singulars (simple English plural stripping), best first."""
@@ -127,10 +132,6 @@ def singular_forms(word: str) -> Iterator[str]:
         yield word[:-2]  # foxes, bushes
     if word.endswith("s") and not word.endswith("ss") and len(word) > 2:
         yield word[:-1]
-
-
-def _singular(word: str) -> str:
-    return next((w for w in singular_forms(word) if w in YOUNG), word)
 
 
 class Library:
@@ -178,9 +179,9 @@ class Library:
         None stops the walk ("watering can" is no tin can): Resolution(None, that phrase, True)."""
         words = [w for w in phrase.lower().split() if w not in ("a", "an", "the")]
         for k in range(max(0, len(words) - self.max_words), len(words)):
-            if k == len(words) - 1 and k > 0 and _singular(words[k]) in YOUNG:
+            if k == len(words) - 1 and k > 0 and any(w in YOUNG for w in singular_forms(words[k])):
                 kind = self.resolve(" ".join(words[:k]))  # "walrus calf": a walrus, no cow
-                if kind.object_id is not None or kind.matched is not None:
+                if kind.decided:
                     return kind
             name = self._known(" ".join(words[k:]))
             if name is not None:
