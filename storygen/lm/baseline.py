@@ -1,32 +1,192 @@
-"""Word banks and patterns of the `template` baselines (configs/baselines.yaml)."""
+"""The story grammar of the `template` baselines (configs/baselines.yaml) and how it is filled.
+
+A template story is one of the corpus's plot kinds told in five scenes: a shared setup, then the
+plot's problem, attempt, turn and ending. Each plot scene has hand-written variants ("tracks");
+a candidate tells one track from start to end, so its scenes always follow one another.
+"""
 from __future__ import annotations
 
+import random
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..config import CONFIG_DIR, load_config
+from ..errors import ConfigError
+from ..options import load_options
 from ..records import Record
+
+ROLE_SLOTS = ("hero", "place", "place2", "friend", "friend2", "stranger", "thing", "build", "contest",
+              "party", "treat", "home")
+# "an" before these vowel letters is wrong: they start with a "yoo" sound
+_YOO = ("uni", "use", "usu", "eu", "one")
+_SLOT = re.compile(r"\{(\w+)\}")
+_SMALL = {"a", "an", "the", "and", "or", "of", "on", "in", "at", "to", "for", "by", "with",
+          "under", "near", "among", "beside", "down", "up"}
+
+
+@dataclass(frozen=True)
+class Adjective(Record):
+    habit: str       # what the hero is like, after "The hero ..."
+    worry: str       # how the hero meets the problem (a sentence)
+    trait_turn: str  # how the trait helps at the turn (a sentence)
+    trait_end: str   # how the ending shows it (a sentence)
 
 
 @dataclass(frozen=True)
 class ThemeBank(Record):
     friends: tuple[str, ...]
+    little: tuple[str, ...]  # small friends: a nest's finder, a lost thing's borrower
+    strangers: tuple[str, ...]  # visitors from other places, for "a new friend who is different"
     things: tuple[str, ...]
+    hides: tuple[str, ...]
+    builds: tuple[str, ...]
+    contests: tuple[str, ...]
+    parties: tuple[str, ...]
+    treats: tuple[str, ...]
+    storms: tuple[str, ...]
+    calms: tuple[str, ...]
+    clues: tuple[str, ...]
+    stuck: tuple[str, ...]
     home: str
+    at: dict[str, str]  # place -> how to say "at" it ("on the moon", "by the pond")
 
 
 @dataclass(frozen=True)
-class ScenePatterns(Record):
-    roles: tuple[str, ...]
-    patterns: tuple[tuple[str, ...], ...]
+class SceneSpec(Record):
+    roles: tuple[str, ...]  # the plan's keywords for this scene, in this order
+    variants: tuple[tuple[str, ...], ...]  # each a list of sentence patterns
+
+
+@dataclass(frozen=True)
+class PlotSpec(Record):
+    titles: tuple[str, ...]
+    beats: tuple[str, ...]
+    scenes: tuple[SceneSpec, ...]  # problem, attempt, turn, ending
 
 
 @dataclass(frozen=True)
 class Baselines(Record):
+    pronouns: dict[str, str]
+    looks: dict[str, str]
+    adjectives: dict[str, Adjective]
     themes: dict[str, ThemeBank]
-    scenes: tuple[ScenePatterns, ...]
+    setup: SceneSpec
+    plots: dict[str, PlotSpec]
+
+
+PRONOUNS = {"she": ("she", "her", "her"), "he": ("he", "him", "his")}
+
+
+def _check(b: Baselines, where: str) -> Baselines:
+    """Every curated pick has its words, and every variant says every keyword of its scene:
+    a gap here would otherwise show up as a KeyError in the middle of someone's book."""
+    opts = load_options()
+    problems = []
+    for theme, spec in opts.themes.items():
+        bank = b.themes.get(theme)
+        if bank is None:
+            problems.append(f"theme {theme!r} has no word bank")
+            continue
+        if set(bank.at) != set(spec.places):
+            problems.append(f"themes.{theme}.at must name exactly the places {sorted(spec.places)}")
+        problems += [f"themes.{theme}.at.{p}: {at!r} must name the place" for p, at in bank.at.items()
+                     if p not in at]
+        problems += [f"looks: no look for hero {h!r}" for h in spec.heroes if h not in b.looks]
+    problems += [f"adjectives: no entry for {a!r}" for a in opts.adjectives if a not in b.adjectives]
+    problems += [f"pronouns.{h}: use she or he" for h, p in b.pronouns.items() if p not in PRONOUNS]
+    specs = [("setup", b.setup)] if len(b.setup.variants) else []
+    for name, plot in b.plots.items():
+        if len(plot.scenes) != 4 or len(plot.beats) != 5 or not plot.titles:
+            problems.append(f"plots.{name}: needs 4 scenes, 5 beats and a title")
+        specs += [(f"plots.{name}.scenes[{i}]", s) for i, s in enumerate(plot.scenes)]
+    for label, scene in specs:
+        bad = [r for r in scene.roles if r not in ROLE_SLOTS]
+        if bad:
+            problems.append(f"{label}: roles {bad} are not keyword slots {list(ROLE_SLOTS)}")
+        for j, variant in enumerate(scene.variants):
+            used = {m.removeprefix("at_") for s in variant for m in _SLOT.findall(s.lower())}
+            missing = [r for r in scene.roles if r not in used]
+            if missing:
+                problems.append(f"{label}.variants[{j}] never says {missing}")
+    if problems:
+        raise ConfigError(f"{where}: " + "; ".join(problems))
+    return b
 
 
 @lru_cache(maxsize=None)
 def load_baselines() -> Baselines:
-    return load_config(CONFIG_DIR / "baselines.yaml", Baselines)
+    path = CONFIG_DIR / "baselines.yaml"
+    return _check(load_config(path, Baselines), str(path))
+
+
+def pick(rng: random.Random, words: tuple[str, ...], avoid: tuple[str, ...] = ()) -> str:
+    return rng.choice([w for w in words if w not in avoid] or list(words))
+
+
+def fix_articles(text: str) -> str:
+    """"a owl" -> "an owl", "an unicorn" -> "a unicorn": patterns are written with "a" and the
+    words that fill them may start with any letter."""
+    def one(m: re.Match) -> str:
+        article, word = m.group(1), m.group(2)
+        low = word.lower()
+        vowel = low[0] in "aeiou" and not low.startswith(_YOO)
+        fixed = ("an" if vowel else "a")
+        return (fixed.capitalize() if article[0].isupper() else fixed) + " " + word
+    return re.sub(r"\b([Aa]n?) ([A-Za-z][\w-]*)", one, text)
+
+
+def title_case(text: str) -> str:
+    """"the silly mermaid and the teal watering can" -> "The Silly Mermaid and the Teal Watering
+    Can": every word capitalised but the small ones, which stay small unless they come first."""
+    words = text.split()
+    return " ".join(w.lower() if i and w.lower() in _SMALL else w[:1].upper() + w[1:]
+                    for i, w in enumerate(words))
+
+
+def fill(pattern: str, slots: dict[str, str]) -> str:
+    """Fill {slot} and {Slot} (capitalised) from slots; values may hold slots themselves."""
+    def one(m: re.Match) -> str:
+        key = m.group(1)
+        value = slots.get(key) if key in slots else slots[key[0].lower() + key[1:]]
+        if "{" in value:
+            value = fill(value, slots)
+        return value if key in slots else value[:1].upper() + value[1:]
+    return _SLOT.sub(one, pattern)
+
+
+def draw(prompt, seed: int) -> tuple[str, dict[str, str]]:
+    """The plot kind and every slot value of a template story for these picks and this seed.
+    The planner and the writer both draw them, so a plan's beats and the text agree."""
+    b = load_baselines()
+    bank = b.themes[prompt.theme]
+    rng = random.Random(f"plan:{seed}")
+    plot = rng.choice(tuple(b.plots))
+    places = tuple(bank.at)
+    place = rng.choice(places)
+    friend = pick(rng, bank.friends, (prompt.hero,))
+    hero_p = PRONOUNS[b.pronouns.get(prompt.hero) or rng.choice(("she", "he"))]
+    friend_p = PRONOUNS[b.pronouns.get(friend) or rng.choice(("she", "he"))]
+    adj = b.adjectives[prompt.adjective]
+    slots = {
+        "hero": prompt.hero, "adj": prompt.adjective, "color": prompt.color,
+        "place": place, "place2": pick(rng, places, (place,)),
+        "friend": friend, "friend2": pick(rng, bank.little, (prompt.hero, friend)),
+        "stranger": pick(rng, bank.strangers, (prompt.hero,)),
+        "thing": rng.choice(bank.things), "build": rng.choice(bank.builds),
+        "contest": rng.choice(bank.contests), "party": rng.choice(bank.parties),
+        "treat": rng.choice(bank.treats), "storm": rng.choice(bank.storms),
+        "calm": rng.choice(bank.calms), "clue": rng.choice(bank.clues),
+        "stuck": rng.choice(bank.stuck), "hide": rng.choice(bank.hides), "home": bank.home,
+        "look": b.looks[prompt.hero],
+        "pron": hero_p[0], "obj": hero_p[1], "poss": hero_p[2],
+        "fpron": friend_p[0], "fobj": friend_p[1], "fposs": friend_p[2],
+        "habit": adj.habit, "worry": adj.worry, "trait_turn": adj.trait_turn, "trait_end": adj.trait_end,
+    }
+    return plot, with_places(slots, bank)
+
+
+def with_places(slots: dict[str, str], bank: ThemeBank) -> dict[str, str]:
+    """Add the "at" phrases of the place slots (a hand-edited place keeps a plain "at the")."""
+    return {**slots, "at_place": bank.at.get(slots["place"], f"at the {slots['place']}"),
+            "at_place2": bank.at.get(slots["place2"], f"at the {slots['place2']}")}

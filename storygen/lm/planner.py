@@ -1,16 +1,14 @@
-"""Planners: a Prompt -> a Plan (keywords for each of the five scenes).
+"""Planners: a Prompt -> a Plan (plot kind, and per scene a beat and keywords).
 
-`template` is the named baseline: keywords drawn, seeded, from per-theme word banks, and one
-fixed lost-and-found outline (beats and title) around them.
+`template` is the named baseline: one of the corpus's plot kinds drawn by seed from
+configs/baselines.yaml, its cast and things drawn from the theme's word banks, and the plot's
+beats and title filled with them.
 """
 from __future__ import annotations
 
-import random
-
-from ..options import load_options
 from ..records import Plan, Prompt
 from ..registry import Registry
-from .baseline import load_baselines
+from .baseline import draw, fill, load_baselines, title_case
 
 PLANNERS: Registry = Registry("planner")
 
@@ -20,29 +18,14 @@ class TemplatePlanner:
     name = "template"
 
     def plan(self, prompt: Prompt, seed: int) -> Plan:
-        bank = load_baselines().themes[prompt.theme]
-        places = load_options().themes[prompt.theme].places
-        rng = random.Random(f"plan:{seed}")
-        friends = [f for f in bank.friends if f != prompt.hero]
-        friend = rng.choice(friends)
-        thing = rng.choice(bank.things)
-        pick = {
-            "hero": prompt.hero,
-            "place": rng.choice(places),
-            "thing": thing,
-            "friend": friend,
-            "idea": "idea",
-            "home": bank.home,
-        }
-        scenes = tuple(
-            tuple(dict.fromkeys(pick[r] for r in spec.roles)) for spec in load_baselines().scenes
-        )
-        hero, adj = prompt.hero, prompt.adjective
-        beats = (f"the {adj} {hero} at the {pick['place']}", f"the {thing} is lost",
-                 f"looking for it with the {friend}", f"the {friend} has an idea",
-                 f"back to the {pick['home']} with the {thing}")
-        title = f"The {adj.title()} {hero.title()} and the {thing.title()}"
-        return Plan(prompt=prompt, scenes=scenes, backend=self.name, seed=seed, plot="lost and found",
+        b = load_baselines()
+        plot_name, slots = draw(prompt, seed)
+        plot = b.plots[plot_name]
+        scenes = tuple(tuple(dict.fromkeys(slots[r] for r in spec.roles))
+                       for spec in (b.setup, *plot.scenes))
+        beats = tuple(fill(beat, slots) for beat in plot.beats)
+        title = title_case(fill(plot.titles[seed % len(plot.titles)], slots))
+        return Plan(prompt=prompt, scenes=scenes, backend=self.name, seed=seed, plot=plot_name,
                     beats=beats, title=title)
 
 

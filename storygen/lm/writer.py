@@ -1,7 +1,8 @@
 """Writers: a Plan -> K candidate stories.
 
-`template` is the named baseline: grammatical sentences from per-scene patterns that use the
-plan's keywords; each candidate picks its patterns with its own seed.
+`template` is the named baseline: the plan's plot told from configs/baselines.yaml with the
+plan's keywords; each candidate tells one of the plot's tracks with one of the setups, chosen
+by its own seed, so the K candidates differ while each one holds together.
 """
 from __future__ import annotations
 
@@ -9,18 +10,9 @@ import random
 
 from ..records import Candidate, Candidates, Plan
 from ..registry import Registry
-from .baseline import load_baselines
+from .baseline import draw, fill, fix_articles, load_baselines, title_case, with_places
 
 WRITERS: Registry = Registry("writer")
-
-
-def _fill(pattern: str, slots: dict[str, str]) -> str:
-    caps = {k[0].upper() + k[1:]: v[0].upper() + v[1:] for k, v in slots.items()}
-    text = pattern.format(**slots, **caps)
-    # "a idea" -> "an idea": patterns are written for consonants, keywords may start with a vowel
-    for vowel in "aeiou":
-        text = text.replace(f" a {vowel}", f" an {vowel}").replace(f"A {vowel}", f"An {vowel}")
-    return text
 
 
 @WRITERS.register("template")
@@ -28,24 +20,30 @@ class TemplateWriter:
     name = "template"
 
     def write(self, plan: Plan, k: int, seed: int) -> Candidates:
-        specs = load_baselines().scenes
-        p = plan.prompt
-        # Roles come from the plan's keywords, so a hand-edited plan changes the story.
-        slots = {"hero": p.hero, "adj": p.adjective, "color": p.color}
-        for spec, words in zip(specs, plan.scenes):
-            for role, word in zip(spec.roles, words):
-                slots.setdefault(role, word)
-        slots.setdefault("idea", "idea")
+        b = load_baselines()
+        drawn_plot, slots = draw(plan.prompt, plan.seed)
+        plot_name = plan.plot if plan.plot in b.plots else drawn_plot
+        plot = b.plots[plot_name]
+        specs = (b.setup, *plot.scenes)
+        if plan.backend.endswith("template") and plot_name == plan.plot:
+            # The keywords stand in their roles' order, so a hand-edited plan changes the story.
+            for spec, words in zip(specs, plan.scenes):
+                roles = [r for r in dict.fromkeys(spec.roles)]
+                slots.update({r: w for r, w in zip(roles, words) if r not in ("hero",)})
+            slots = with_places(slots, b.themes[plan.prompt.theme])
         out = []
         for i in range(k):
             cseed = seed * 1000 + i
             rng = random.Random(f"write:{cseed}")
-            scenes = tuple(
-                " ".join(_fill(s, slots) for s in rng.choice(spec.patterns)) for spec in specs
-            )
-            title = _fill(f"The {{Adj}} {{Hero}} and the {rng.choice(['Lost', 'Shiny', 'Big'])} {{Thing}}", slots)
-            out.append(Candidate(scenes=scenes, seed=cseed, backend=self.name,
-                                 settings={"patterns": "configs/baselines.yaml"}, title=title))
+            track, setup = rng.randrange(64), rng.choice(b.setup.variants)
+            scenes = [" ".join(fill(s, slots) for s in setup)]
+            scenes += [" ".join(fill(s, slots) for s in spec.variants[track % len(spec.variants)])
+                       for spec in plot.scenes]
+            title = plan.title or title_case(fill(plot.titles[track % len(plot.titles)], slots))
+            out.append(Candidate(scenes=tuple(fix_articles(s) for s in scenes), seed=cseed,
+                                 backend=self.name, title=title,
+                                 settings={"patterns": "configs/baselines.yaml", "plot": plot_name,
+                                           "track": track % len(plot.scenes[0].variants)}))
         return Candidates(plan=plan, candidates=tuple(out))
 
 
