@@ -329,11 +329,11 @@ from .cli_corpus import corpus, keywords  # noqa: E402
 from .lm.cli import evaluate, train  # noqa: E402
 from .nlp.cli import evaluate_nlp  # noqa: E402
 from .ranker_cli import evaluate_stories, train_ranker  # noqa: E402
-from .scenes.cli import evaluate_layout, library  # noqa: E402
+from .scenes.cli import evaluate_layout, evaluate_pictures, evaluate_pictures_score, library  # noqa: E402
 
 train.add_command(train_ranker)
-for _command in (corpus, keywords, train, evaluate, evaluate_nlp, evaluate_layout,
-                 evaluate_mood_cmd, evaluate_stories, library, mix, batch):
+for _command in (corpus, keywords, train, evaluate, evaluate_nlp, evaluate_layout, evaluate_pictures,
+                 evaluate_pictures_score, evaluate_mood_cmd, evaluate_stories, library, mix, batch):
     main.add_command(_command)
 
 

@@ -261,7 +261,11 @@ class Background(Record):
     id: str
     theme: str
     variant: str
-    cues: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()  # the scene graph's time/weather/place cues
+    # As drawn, read from the book's text with carry-over (scenes/setting.py). light "" is a
+    # layout from before issue 22: light and weather then come from `cues` alone.
+    light: str = ""  # day | dusk | night
+    weather: tuple[str, ...] = ()  # rain, snow, storm, fog, drought
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 Order: the base gradient (sky, water or wall; night/dusk/overcast skies replace the day one
 outdoors), the variant's scenery layers, the light transform (night darkens, dusk warms, a
 storm dims), then the layers that must stay bright: night sky, glows and the accents in the
-chosen colour, and fog. Rain and snow are animated, so render.py draws them per frame.
+chosen colour, and fog. Rain and snow are animated, so render.py draws them per frame. A
+drought dries the palette toward dust, turns water to mud and cracks the ground.
 
-Pure function of (theme, variant, size, seed, accent, skip, cues): same inputs -> same pixels.
+Pure function of (theme, variant, size, seed, accent, skip, cues, light, weather): same inputs
+-> same pixels. light/weather None (a layout from before issue 22): both come from the cues.
 """
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from . import layers_other, layers_outside  # noqa: F401  (register the layer painters)
+from . import layers_other, layers_outside, layers_places  # noqa: F401  (register the painters)
 from .bglib import load_backgrounds, scene_light, scene_weather
+from .layers_places import parched
 from .paint import ACCENT_LAYERS, LAYERS, SS, Ctx, Pen, hex_rgb, layer, mix, wave
 
 REF_WIDTH = 1024
@@ -67,21 +70,27 @@ def _fog(img: Image.Image, W: int, H: int, horizon: float) -> None:
 
 @lru_cache(maxsize=8)
 def background(theme: str, variant: str, width: int, height: int, seed: int, accent: str,
-               skip: frozenset = frozenset(), cues: tuple = ()) -> Image.Image:
+               skip: frozenset = frozenset(), cues: tuple = (), light: str | None = None,
+               weather: tuple | None = None) -> Image.Image:
     """The static scene behind the objects (cached: callers must copy before drawing).
 
     Painted at a reference width of REF_WIDTH (the painters' pixel sizes assume it) and
     resampled when the asked size differs, so small test renders look like big ones."""
     spec = load_backgrounds().variant(theme, variant)
-    light, weather = scene_light(spec, cues), scene_weather(spec, cues)
-    overcast = bool(weather) and spec.setting == "outside"
+    light = light or scene_light(spec, cues)
+    weather = scene_weather(spec, cues) if weather is None else tuple(weather)
+    dry = "drought" in weather
+    overcast = bool(set(weather) - {"drought"}) and spec.setting == "outside"
     W, H = REF_WIDTH, max(1, round(REF_WIDTH * height / width))
     rng = random.Random(f"{seed}:{theme}:{variant}")  # the same world in every scene of a seed
     pal = {k: hex_rgb(v) for k, v in spec.palette.to_dict().items()}
+    if dry:  # grass to straw, far green to olive, a pale hot sky
+        pal.update(ground=parched(pal["ground"], 0.75), near=parched(pal["near"], 0.6),
+                   far=parched(pal["far"], 0.35), sky_bottom=mix(pal["sky_bottom"], (255, 236, 200), 0.6))
     ctx = Ctx(W=W, H=H, rng=rng, accent=hex_rgb(accent), sky_top=pal["sky_top"],
               sky_bottom=pal["sky_bottom"], ground=pal["ground"], far=pal["far"], near=pal["near"],
               light=light, hy=spec.horizon * H, sy=None if spec.surface is None else spec.surface * H,
-              skip=skip, overcast=overcast)
+              skip=skip, overcast=overcast, dry=dry)
     top, bottom = pal["sky_top"], pal["sky_bottom"]
     has_sky = "celestial" in spec.layers
     if has_sky:
@@ -94,6 +103,8 @@ def background(theme: str, variant: str, width: int, height: int, seed: int, acc
     for name in spec.layers:
         if name not in late:
             LAYERS[name](pen, ctx)
+    if dry and spec.setting == "outside":
+        LAYERS["cracks"](pen, ctx)
     img = _relight(img, theme, spec.setting, light, "storm" in weather)
     pen = Pen(img)
     for name in spec.layers:

@@ -4,8 +4,10 @@ the choice of one variant for a scene from the theme and the scene graph's cues.
 A variant names its procedural layers (drawn by backgrounds.py, bottom to top), a day-colour
 palette, its light (day/dusk/night), whether it is inside or outside, the cue words that select
 it and the geometry the layout needs (horizon = where the ground starts, surface = the sea
-surface line). Time of day and weather come from the graph's cues, so a layout.json alone
-(background.variant + background.cues) says exactly how to draw it.
+surface line). Time of day and weather are read from the book's text with carry-over
+(setting.py) and recorded in the layout's Background (light, weather), so a layout.json alone
+(background.variant + light + weather) says exactly how to draw it; a layout written before
+that (no light) is drawn from background.cues.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from .assets import THEMES
 MANIFEST = LIBRARY_DIR / "backgrounds" / "manifest.yaml"
 LIGHTS = ("day", "dusk", "night")
 SETTINGS = ("outside", "inside")
-WEATHER = ("rain", "snow", "storm", "fog")
+WEATHER = ("rain", "snow", "storm", "fog", "drought")
 MIN_VARIANTS = 3
 NIGHT_CUES = ("night", "dark")
 DUSK_CUES = ("evening",)
@@ -57,7 +59,7 @@ class BackgroundVariant(Record):
     layers: tuple[str, ...]  # painter names in backgrounds.LAYERS, bottom to top
     horizon: float = 0.64  # fraction of the height where the ground/floor starts
     surface: Optional[float] = None  # underwater: the sea surface line
-    weather: tuple[str, ...] = ()  # overlays this variant can show (rain, snow, storm, fog)
+    weather: tuple[str, ...] = ()  # weather this variant can show (rain, snow, storm, fog, drought)
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,18 @@ def scene_light(variant: BackgroundVariant, cues: tuple[str, ...] | list[str]) -
 def scene_weather(variant: BackgroundVariant, cues: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """The weather overlays to draw: cued and allowed by the variant (no rain in a cave)."""
     return tuple(w for w in WEATHER if w in cues and w in variant.weather)
+
+
+def drawn_light(variant: BackgroundVariant, background: Background) -> str:
+    """The light a layout's background is drawn in (older layouts: from its cues)."""
+    return background.light or scene_light(variant, background.cues)
+
+
+def drawn_weather(variant: BackgroundVariant, background: Background) -> tuple[str, ...]:
+    """The weather drawn: recorded and allowed by the variant (older layouts: from its cues)."""
+    if not background.light:
+        return scene_weather(variant, background.cues)
+    return tuple(w for w in WEATHER if w in background.weather and w in variant.weather)
 
 
 def _phrases(text: str, longest: int = 3) -> set[str]:

@@ -1,5 +1,6 @@
 """Scene commands for the `storygen` CLI: `library` (a group: `validate`, `coverage`; issue 9
-adds `melodies`) and `evaluate-layout`. Thin: parse options, call the library, print with rich.
+adds `melodies`), `evaluate-layout`, and the picture review sheet: `evaluate-pictures` (write one)
+and `evaluate-pictures-score` (its figures). Thin: parse options, call the library, print with rich.
 Heavy modules are imported inside the commands so that `storygen --help` stays fast.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from ..console import make_console
 from rich.table import Table
 
 out = make_console()
+err = make_console(stderr=True)
 
 
 @click.group("library")
@@ -95,18 +97,37 @@ def _print_coverage(report, stories: int, target: float) -> None:
 @click.option("--backend", default="solver", show_default=True, help="Scene layout backend: solver or basic (the baseline).")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.option("--failures", "show", type=int, default=10, show_default=True, help="How many failed checks to list.")
-def evaluate_layout(gold, backend, as_json, show) -> None:
+@click.option("--settings-gold", type=click.Path(path_type=Path), default=None, help="Gold books for place/light/weather (default data/gold/settings.jsonl).")
+def evaluate_layout(gold, backend, as_json, show, settings_gold) -> None:
     """Lay out the gold scene graphs and report relations satisfied, hero overlaps and objects
-    out of frame (targets: >= 95%, 0, 0). Exit code 1 when a target is missed."""
+    out of frame (targets: >= 95%, 0, 0); and read the gold books' settings (place, light,
+    weather per scene, with carry-over; target >= 90% each). Exit code 1 when a target is missed."""
     from .evaluate import TARGET_SATISFIED, evaluate_layouts
+    from .evaluate_setting import TARGET, evaluate_settings
 
     report = evaluate_layouts(gold, backend=backend)
+    report["settings"] = evaluate_settings(settings_gold)
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:
         _print_report(report, show, TARGET_SATISFIED)
-    if not report["passed"]:
+        _print_settings(report["settings"], show, TARGET)
+    if not report["passed"] or not report["settings"]["passed"]:
         raise SystemExit(1)
+
+
+def _print_settings(rep: dict, show: int, target: float) -> None:
+    table = Table(title=f"settings: {rep['scenes']} scenes of {rep['books']} gold books")
+    for col in ("check", "correct", "target"):
+        table.add_column(col)
+    for key, name in (("variant", "place (variant)"), ("light", "light"), ("weather", "weather"),
+                      ("all", "all three")):
+        table.add_row(name, f"{rep['correct'][key]}/{rep['scenes']} ({rep['pct'][key]:.1f}%)",
+                      f">= {100 * target:.0f}%" if key != "all" else "")
+    out.print(table)
+    for f in rep["failures"][:show]:
+        out.print(f"[red]{f['id']}[/]: expected {f['expected']}, got {f['got']}: {f['text']}",
+                  highlight=False)
 
 
 def _print_report(report: dict, show: int, target: float) -> None:
@@ -130,3 +151,84 @@ def _print_report(report: dict, show: int, target: float) -> None:
         out.print(f"[red]{f['id']}[/]: {f['relation']} ({f['why']})", highlight=False)
     verdict = "[green]PASSED[/]" if report["passed"] else "[red]FAILED[/]"
     out.print(f"{verdict} ({len(report['failures'])} failed checks)")
+
+
+@click.command("evaluate-pictures")
+@click.argument("n", type=int)
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="The sheet folder (must not exist, or be empty).")
+@click.option("--seed", type=int, default=None, help="Which scenes are drawn (default 22). Same seed, same sheet.")
+@click.option("--from", "books", multiple=True, type=click.Path(path_type=Path),
+              help="Draw from the scenes of this book folder instead of the corpus test split (repeatable).")
+@click.option("--force", is_flag=True, help="Replace an earlier sheet in the out folder.")
+def evaluate_pictures(n, out_dir, seed, books, force) -> None:
+    """Write a picture review sheet: N scenes, each one's text beside its picture, to score by eye.
+
+    \b
+    Examples:
+      storygen evaluate-pictures 12 -o runs/pictures/
+      storygen evaluate-pictures 5 -o runs/pictures-book/ --from books/underwater-mermaid-teal-silly-seed0
+      storygen evaluate-pictures-score runs/pictures/scores.json
+
+    The folder gets scene-01.png ..., sheet.html (text, picture and a scoring form per scene, and a
+    button that downloads scores.json), sheet.md (the same for a reader of markdown) and
+    scores-template.json (the fields to fill, null). Pictures are composed by the scene stage, as
+    `storygen scene` composes them; scenes come from the corpus's held-out test split by default.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..config import settings as load_settings
+    from ..errors import StorygenError
+    from .review import DEFAULT_SEED, book_stories, check_out_dir, corpus_stories, draw, write_sheet
+
+    if n < 1:
+        raise StorygenError(f"N must be at least 1 (got {n})")
+    seed = DEFAULT_SEED if seed is None else seed
+    check_out_dir(out_dir, force)  # before the corpus loads: a bad -o fails at once
+    stories = book_stories(books) if books else corpus_stories("test")
+    source = ("books: " + ", ".join(name for name, _ in stories)) if books else "corpus test split"
+    items = draw(stories, n, seed)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("composing", total=len(items))
+
+        def on_scene(k, item) -> None:
+            progress.update(task, completed=k - 1, description=f"{item.story_id} scene {item.number}")
+            err.print(f"scene {k}/{len(items)}: {item.story_id} scene {item.number}", highlight=False)
+
+        path = write_sheet(items, out_dir, load_settings(), seed, source, force=force, on_scene=on_scene)
+        progress.update(task, completed=len(items))
+    out.print(f"wrote {len(items)} scenes to {path}: open {path / 'sheet.html'} (or sheet.md); "
+              f"copy scores-template.json to scores.json to fill in", highlight=False)
+
+
+@click.command("evaluate-pictures-score")
+@click.argument("scores_path", metavar="SCORES_JSON", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where the figures go (default: figures.json beside the scores file).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate_pictures_score(scores_path, out_path, as_json) -> None:
+    """The figures of a filled picture review sheet (scores.json from `storygen evaluate-pictures`):
+    characters shown %, things shown %, relations right %, setting fits %, pictures that contradict
+    their text, mean composition; entries left all null are counted as unscored."""
+    from ..io import write_record
+    from .review import figures, read_scores
+
+    fig = figures(read_scores(scores_path))
+    target = write_record(out_path or scores_path.with_name("figures.json"), fig)
+    if as_json:
+        click.echo(json.dumps(fig.to_dict(), indent=2))
+        return
+    pct = lambda v: "n/a (none in the texts)" if v is None else f"{v:.1f}%"  # noqa: E731
+    table = Table(title=f"picture review: {fig.n} scenes scored" + (f", {fig.unscored} unscored" if fig.unscored else ""))
+    for col in ("figure", "value"):
+        table.add_column(col)
+    table.add_row("characters shown", pct(fig.characters_shown_pct))
+    table.add_row("important things shown", pct(fig.things_shown_pct))
+    table.add_row("relations right", pct(fig.relations_right_pct))
+    table.add_row("setting fits", pct(fig.setting_fits_pct))
+    table.add_row("pictures contradicting the text", f"{fig.contradicting} of {fig.n}")
+    table.add_row("mean composition (1-5)", f"{fig.mean_composition:.2f}")
+    table.add_row("N", str(fig.n))
+    out.print(table)
+    out.print(f"wrote {target}", highlight=False)

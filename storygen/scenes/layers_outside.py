@@ -201,6 +201,8 @@ def veg_rows(pen: Pen, c: Ctx) -> None:
 
 
 def _water_colours(c: Ctx):
+    if c.dry:  # a drought: the pond or stream has shrunk to mud
+        return (141, 110, 80, 255), (176, 146, 110, 200)
     return (100, 181, 246, 255), (187, 222, 251, 200)
 
 

@@ -47,8 +47,9 @@ class _Placed:
 
 
 def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: int, height: int,
-                   seed: int, library: Library | None = None) -> SceneLayout:
-    """Place the graph's drawable entities on a width x height canvas (deterministic per seed)."""
+                   seed: int, library: Library | None = None, setting=None) -> SceneLayout:
+    """Place the graph's drawable entities on a width x height canvas (deterministic per seed).
+    `setting`: the book's SceneSetting for this scene (setting.py), else cues alone choose."""
     lib = library or load_library()
     rng = random.Random(seed)
     theme = graph.theme or prompt.theme
@@ -62,10 +63,14 @@ def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: in
             rel = anchor if copy == 0 else None
             placed.append(_place(entity, obj, rel, placed, theme, width, height, rng))
     objects = _finish(placed, accent_hex, width, rng)
+    if setting is not None:
+        from .setting import background_for  # late: setting -> bglib -> assets, kept light here
+        background = background_for(theme, setting, graph.cues)
+    else:
+        background = choose_background(theme, graph.cues, graph.resolved_text or graph.text,
+                                       drawn=drawn_names(graph, lib))
     return SceneLayout(index=graph.index, width=width, height=height,
-                       background=choose_background(theme, graph.cues,
-                                                    graph.resolved_text or graph.text,
-                                                    drawn=drawn_names(graph, lib)),
+                       background=background,
                        objects=objects, accent=accent_hex, seed=seed, backend=BACKEND)
 
 

@@ -1,6 +1,7 @@
 """The `solver` scene backend: graph -> background + objects -> optimised layout -> SceneLayout.
 
-Steps: choose the background variant from the theme and the graph's cues (bglib); leave out
+Steps: the background variant, light and weather (the book's `setting` for this scene, read
+with carry-over by setting.py; without one, from the theme and this graph's cues alone); leave out
 what that background already shows (the castle we went home to); select the drawable
 entities and their sizes/zones (select); place them by constraint optimisation
 (solver); then round to whole pixels, decide the drawing order (depth, with behind / in front
@@ -19,6 +20,7 @@ from .bglib import BackgroundLibrary, choose_background, load_backgrounds, varia
 from .layout import SCENE_BACKENDS
 from .relations_geom import Z_AFTER, Z_BEFORE
 from .select import Item, drawn_names, geo_of, scenery, select_items
+from .setting import SceneSetting, background_for
 from .solver import solve
 
 BACKEND = "solver"
@@ -37,13 +39,17 @@ PIXEL_PARAMS = {"bob", "hop", "swim"}  # amplitude scales with the box height
 
 def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: int, height: int,
                    seed: int, library: Library | None = None,
-                   backgrounds: BackgroundLibrary | None = None) -> SceneLayout:
+                   backgrounds: BackgroundLibrary | None = None,
+                   setting: SceneSetting | None = None) -> SceneLayout:
     """Lay out one scene graph on a width x height canvas (deterministic per seed)."""
     lib = library or load_library()
     bgs = backgrounds or load_backgrounds()
     theme = graph.theme or prompt.theme
-    background = choose_background(theme, graph.cues, graph.resolved_text or graph.text, bgs,
-                                   drawn_names(graph, lib))
+    if setting is not None:
+        background = background_for(theme, setting, graph.cues, bgs)
+    else:
+        background = choose_background(theme, graph.cues, graph.resolved_text or graph.text, bgs,
+                                       drawn_names(graph, lib))
     variant = variant_of(background, bgs)
     geo = geo_of(variant, theme, width, height)
     shown = scenery(graph, variant)

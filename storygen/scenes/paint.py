@@ -47,6 +47,7 @@ class Ctx:
     sy: Optional[float]  # sea surface (px) or None
     skip: frozenset  # object ids drawn as objects (no second sun, moon or castle)
     overcast: bool  # rain/snow/storm/fog: no sunshine
+    dry: bool = False  # a drought: water layers show mud (the palette is already parched)
 
     def shade(self, rgb: RGB, k: float, a: int = 255) -> tuple[int, int, int, int]:
         """rgb mixed toward black (k < 0) or white (k > 0), with alpha."""

@@ -22,7 +22,7 @@ from ..errors import StorygenError
 from ..records import PlacedObject, SceneLayout
 from .assets import LibraryObject, load_library
 from .backgrounds import background
-from .bglib import load_backgrounds, scene_light, scene_weather
+from .bglib import drawn_light, drawn_weather, load_backgrounds
 from .paint import hex_rgb
 
 Pose = Callable[[Image.Image, PlacedObject], tuple[Image.Image, int, int]]
@@ -186,7 +186,8 @@ def scene_base(layout: SceneLayout) -> Image.Image:
     # scenery the objects replace: no second sun, moon or castle beside a drawn one
     skip = frozenset(o.object_id for o in layout.objects if o.object_id in SCENERY_OBJECTS)
     bg = background(layout.background.theme, layout.background.variant, W, H, layout.seed,
-                    layout.accent, skip, cues)
+                    layout.accent, skip, cues, drawn_light(spec, layout.background),
+                    drawn_weather(spec, layout.background))
     base = bg.convert("RGBA")
     accent = hex_rgb(layout.accent)
     for obj in sorted(layout.objects, key=lambda o: o.z):
@@ -203,7 +204,7 @@ def scene_base(layout: SceneLayout) -> Image.Image:
 
 def is_night(layout: SceneLayout) -> bool:
     spec = load_backgrounds().variant(layout.background.theme, layout.background.variant)
-    return scene_light(spec, layout.background.cues) == "night"
+    return drawn_light(spec, layout.background) == "night"
 
 
 def compose(layout: SceneLayout, pose: Optional[Pose] = None, t: float = 0.0,
@@ -220,7 +221,7 @@ def compose(layout: SceneLayout, pose: Optional[Pose] = None, t: float = 0.0,
             spr, x, y = pose(spr, obj)
         paste(img, spr, x, y)
     spec = load_backgrounds().variant(layout.background.theme, layout.background.variant)
-    weather(img, scene_weather(spec, layout.background.cues), layout.seed, t)
+    weather(img, drawn_weather(spec, layout.background), layout.seed, t)
     _frame(img, hex_rgb(layout.accent))
     return img.convert("RGB")
 

@@ -4,6 +4,8 @@ and layers/ (background.png + one PNG per object, for a viewer that animates the
 Each step reads the previous step's file, so `only="layout"` re-lays out from an existing
 graph.json and `only="render"` re-renders an existing layout.json (e.g. after hand-editing it).
 Scene numbers are 1-based, as in the folder names (scenes/01 .. scenes/05).
+Place, light and weather are read for the whole book at once (setting.py: they carry from scene
+to scene), so laying out scene 4 alone still knows it is night in the barn.
 """
 from __future__ import annotations
 
@@ -17,8 +19,11 @@ from ..nlp import build_graphs
 from ..options import load_options
 from ..records import SceneGraph, SceneLayout, Story
 from .animate import render_gif
+from .assets import load_library
 from .layout import SCENE_BACKENDS
 from .render import render_layers, render_png
+from .select import drawn_names
+from .setting import SceneSetting, SceneText, read_book
 
 STEPS = ("graph", "layout", "render")
 
@@ -47,6 +52,7 @@ def run_scenes(story: Story, book_dir: Path, settings: Settings, only: Optional[
     # Graphs are built for the whole story at once: coreference needs the earlier scenes.
     graphs = (build_graphs(story.scenes, story.prompt, settings.backends.nlp)
               if only in (None, "graph") else None)
+    places = book_settings(story, book_dir, graphs) if only in (None, "layout") else []
     for n in numbers:
         folder = scene_dir(book_dir, n)
         graph_path, layout_path = folder / "graph.json", folder / "layout.json"
@@ -56,7 +62,7 @@ def run_scenes(story: Story, book_dir: Path, settings: Settings, only: Optional[
         if only in (None, "layout"):
             graph = read_record(graph_path, SceneGraph) if only == "layout" else graph
             layout = layout_fn(graph, story.prompt, accent, settings.image.width,
-                               settings.image.height, scene_seed(story, n))
+                               settings.image.height, scene_seed(story, n), setting=places[n - 1])
             written.append(write_record(layout_path, layout))
         if only in (None, "render"):
             layout = read_record(layout_path, SceneLayout) if only == "render" else layout
@@ -67,6 +73,20 @@ def run_scenes(story: Story, book_dir: Path, settings: Settings, only: Optional[
                                  frame_ms=settings.image.gif_frame_ms)
                 written.append(write_bytes(folder / "scene.gif", gif))
     return written
+
+
+def book_settings(story: Story, book_dir: Path, graphs: Optional[list[SceneGraph]] = None
+                  ) -> list[SceneSetting]:
+    """Every scene's place, light and weather, read in order; from the graphs (coreference-
+    resolved text, drawn things) where there are any, else from the story's text."""
+    lib = load_library()
+    texts = []
+    for n, text in enumerate(story.scenes, 1):
+        path = scene_dir(book_dir, n) / "graph.json"
+        graph = graphs[n - 1] if graphs else (read_record(path, SceneGraph) if path.is_file() else None)
+        texts.append(SceneText(graph.resolved_text or graph.text, drawn_names(graph, lib))
+                     if graph is not None else SceneText(text))
+    return read_book(story.prompt.theme, texts)
 
 
 def _write_layers(folder: Path, layout: SceneLayout) -> list[Path]:

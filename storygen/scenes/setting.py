@@ -1,0 +1,157 @@
+"""Where and when each scene of a book happens: its place (a background variant of the theme),
+its light and its weather, read from the text and carried from scene to scene (issue 22).
+
+A scene that names no place stays where the last one was; "into the barn" goes in, "out of the
+barn", "outside" or "by the barn" is outdoors again (the last outdoor place, else the theme's
+default). Place words are the variants' cues in manifest.yaml; how a cue is used decides how
+much it counts: after "in/at/on/to/near ..." it is where the scene is, alone ("the meadow was
+full of flowers") a little less, and for an indoor place "near" or "from" means outside.
+Time and weather: sky.py. The layout records a scene's SceneSetting in its Background
+(variant, light, weather), so layout.json alone says how to draw the picture.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from ..errors import StorygenError
+from ..records import Background, Record
+from .bglib import LIGHTS, BackgroundLibrary, BackgroundVariant, load_backgrounds
+from .sky import KINDS, Sky, SkyReader, load_sky
+from .words import END, Phrases, unquoted, words_of
+
+LOOK_BACK = 6  # words between a preposition and its place ("in the middle of the big pond")
+IN = {"in", "inside", "into", "within", "entered", "enter", "enters", "entering"}
+NEAR = {"by", "near", "beside", "behind", "past", "outside", "next", "around"}
+FROM = {"from", "left", "leave", "leaves", "leaving", "out", "away"}
+AT = {"at", "on", "to", "toward", "towards", "across", "through", "over", "along", "onto",
+      "upon", "reached", "reach", "up", "down", "under", "below", "beneath", "above", "among",
+      "visited", "explored", "lived", "returned", "back"}
+# "the barn door", "the kitchen window": the word names a part or a dweller, not the place
+NOT_PLACE_AFTER = {"door", "doors", "window", "windows", "roof", "wall", "walls", "cat", "cats",
+                   "owl", "owls", "boy", "boys", "girl", "girls", "gate", "gates", "mouse",
+                   "dog", "keeper", "fence", "bell", "key", "keys",
+                   "rose", "rises", "shone", "glowed", "came"}  # "the moon rose" is in the sky
+# "a map of the moon", "a story about the sea": the place is talked about, not where we are
+ABOUT = {"map", "maps", "picture", "pictures", "painting", "drawing", "photo", "story",
+         "stories", "model", "book", "song", "dream", "about"}
+# "drank from the bird bath", "hung from the branch": at it, not leaving it
+AT_FROM = {"drank", "drink", "drinks", "drinking", "sipped", "ate", "eat", "picked", "hung",
+           "hanging", "hangs", "dangled", "swung", "fished", "read"}
+# things inside a room: "by the stove" is in the kitchen, not outside it
+FURNITURE = {"stove", "oven", "fireplace", "hearth", "throne", "bookshelves", "shelves", "pantry"}
+EXITS = {"outside", "outdoors"}
+# How much a cue counts, by how it is used and whether the place is indoors.
+SCORES = {("outside", "in"): 3, ("outside", "at"): 3, ("outside", "near"): 3,
+          ("outside", "bare"): 2, ("inside", "in"): 3, ("inside", "at"): 2, ("inside", "bare"): 1}
+_LIGHT_RANK = {name: k for k, name in enumerate(LIGHTS)}  # day < dusk < night
+_NOT_PLACES = {"night", "dark", "midnight", "evening", "morning", "indoors"}  # times, not places
+
+
+@dataclass(frozen=True)
+class SceneSetting(Record):
+    variant: str
+    light: str  # day | dusk | night, as drawn
+    weather: tuple[str, ...]  # as drawn: what holds and what the place can show
+    cue: str = ""  # the place phrase that moved the book here ("" = carried or the default)
+
+
+@dataclass(frozen=True)
+class SceneText:
+    text: str
+    drawn: tuple[str, ...] = ()  # names of things drawn as objects (a drawn barn is not a place)
+
+
+class PlaceReader:
+    def __init__(self, theme: str, lib: BackgroundLibrary) -> None:
+        if theme not in lib.themes:
+            raise StorygenError(f"Unknown theme {theme!r}; choose one of: {', '.join(lib.themes)}")
+        self.tb = lib.themes[theme]
+        self.variants = {v.name: v for v in self.tb.variants}
+        self.phrases = Phrases(((c, v.name) for v in self.tb.variants for c in v.cues
+                                if c not in _NOT_PLACES), plural=True)
+
+    def _use(self, words: list[str], start: int) -> str:
+        """in | at | near | from | bare: the nearest place preposition before the cue."""
+        for j in range(start - 1, max(-1, start - 1 - LOOK_BACK), -1):
+            w = words[j]
+            if w == END:
+                break
+            if w in ABOUT or (w == "of" and j > 0 and words[j - 1] in ABOUT):
+                return "about"
+            if w == "of" and j > 0 and words[j - 1] in ("out", "away"):
+                return "from"
+            if w == "from" and j > 0 and words[j - 1] in AT_FROM:
+                return "at"
+            for kind, ws in (("in", IN), ("near", NEAR), ("from", FROM), ("at", AT)):
+                if w in ws:
+                    return kind
+        return "bare"
+
+    def read(self, text: SceneText, words: list[str], here: str) -> tuple[Optional[str], str, bool]:
+        """(variant or None, the cue, leaves_inside): the place the scene names, if any."""
+        best: tuple[int, int, str, str] | None = None
+        leaves = any(w in EXITS and (k + 1 == len(words) or words[k + 1] not in ("the", "of"))
+                     for k, w in enumerate(words))
+        for start, end, name in self.phrases.find(words):
+            if end < len(words) and words[end] in NOT_PLACE_AFTER:
+                continue
+            v: BackgroundVariant = self.variants[name]
+            use = self._use(words, start)
+            cue = " ".join(words[start:end])
+            if v.setting == "inside" and use == "bare" and cue in text.drawn:
+                use = "drawn"  # "the red barn" is drawn as a barn: we stay outside
+            if use == "near" and cue in FURNITURE:
+                use = "in"
+            score = SCORES.get((v.setting, use), 0)
+            if use in ("from", "near") and name == here or (v.setting == "inside" and use == "near"):
+                leaves = True
+            # a tie: a new place beats the one we are at ("beyond the bamboo stood the
+            # ruins"), else the first named wins
+            if score and (best is None or (score, name != here) > (best[0], best[2] != here)):
+                best = (score, start, name, cue)
+        if best is None:
+            return None, "", leaves
+        return best[2], best[3], False
+
+
+def read_book(theme: str, scenes: Sequence[SceneText | str], lib: BackgroundLibrary | None = None,
+              sky: SkyReader | None = None) -> list[SceneSetting]:
+    """The setting of every scene of a book, in order (deterministic)."""
+    lib = lib or load_backgrounds()
+    sky = sky or load_sky()
+    places = PlaceReader(theme, lib)
+    here, outdoors, held = places.tb.default, places.tb.default, Sky()
+    out = []
+    for scene in scenes:
+        scene = SceneText(scene) if isinstance(scene, str) else scene
+        words = words_of(scene.text)
+        name, cue, leaves = places.read(scene, sky.masked(words), here)
+        if name is None and leaves and places.variants[here].setting == "inside":
+            name = outdoors
+        here = name or here
+        v = places.variants[here]
+        if v.setting == "outside":
+            outdoors = here
+        held, light, weather = sky.read(words_of(unquoted(scene.text)), held)
+        out.append(SceneSetting(variant=here, light=_darker(light or v.light, v.light),
+                                weather=tuple(w for w in weather if w in v.weather), cue=cue))
+    return out
+
+
+def _darker(a: str, b: str) -> str:
+    """A place dark by nature (a deep trench, the northern lights) stays dark at noon."""
+    return a if _LIGHT_RANK[a] >= _LIGHT_RANK[b] else b
+
+
+def background_for(theme: str, setting: SceneSetting, cues: tuple[str, ...] = (),
+                   lib: BackgroundLibrary | None = None) -> Background:
+    """The layout's Background for a scene setting; `cues` (the graph's) are kept as a record."""
+    v = (lib or load_backgrounds()).variant(theme, setting.variant)
+    bad = [w for w in setting.weather if w not in KINDS]
+    if setting.light not in LIGHTS or bad:
+        raise StorygenError(f"Bad scene setting {setting}: light must be one of {', '.join(LIGHTS)}"
+                            f", weather of {', '.join(KINDS)}")
+    suffix = f"-{setting.light}" if setting.light != v.light else ""
+    return Background(id=f"{theme}-{v.name}{suffix}", theme=theme, variant=v.name,
+                      cues=tuple(cues), light=setting.light, weather=setting.weather)

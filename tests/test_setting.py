@@ -1,0 +1,120 @@
+"""Issue 22 part 2: place, light and weather read from a book's text with carry-over
+(storygen/scenes/setting.py, sky.py, library/backgrounds/sky.yaml) and recorded in layout.json."""
+import numpy as np
+import pytest
+import yaml
+
+from storygen.errors import ConfigError
+from storygen.records import Background, SceneLayout
+from storygen.scenes.backgrounds import background
+from storygen.scenes.bglib import drawn_light, drawn_weather, load_backgrounds
+from storygen.scenes.evaluate_setting import evaluate_settings
+from storygen.scenes.setting import SceneText, background_for, read_book
+from storygen.scenes.sky import SKY, load_sky
+
+
+def places(theme, scenes):
+    return [(s.variant, s.light, s.weather) for s in read_book(theme, scenes)]
+
+
+def test_a_scene_without_a_place_keeps_the_last_one_and_a_new_cue_moves():
+    got = places("underwater", ["The turtle swam down to the old shipwreck.",
+                                "He peeked through a round window.",
+                                "Then he swam into a dark cave.",
+                                "He found a pearl there.",
+                                "He swam out of the cave again."])
+    assert [g[0] for g in got] == ["shipwreck", "shipwreck", "cave", "cave", "shipwreck"]
+
+
+def test_night_stays_night_until_morning():
+    got = places("farm", ["The pig rolled in the meadow.", "That night the owls hooted.",
+                          "The pig snored.", "In the morning she woke up.", "She ate an apple."])
+    assert [g[1] for g in got] == ["day", "night", "night", "day", "day"]
+
+
+def test_a_storm_lasts_until_it_passes_and_is_drawn_only_where_it_can_be():
+    got = places("farm", ["The hen scratched in the farmyard.",
+                          "Thunder rumbled and a storm rolled in.",
+                          "She ran into the barn.",
+                          "She hurried out of the barn, and the storm went on.",
+                          "At last the storm passed."])
+    assert [g[2] for g in got] == [(), ("storm",), (), ("storm",), ()]
+    assert [g[0] for g in got] == ["farmyard-day", "farmyard-day", "barn-inside",
+                                   "farmyard-day", "farmyard-day"]
+
+
+def test_it_had_not_rained_for_weeks_is_a_drought_until_the_rain_comes():
+    got = places("jungle", ["The elephant lived in a clearing.",
+                            "It had not rained for weeks, and the grass was brown.",
+                            "The animals were thirsty.",
+                            "She did not mind the heat.",
+                            "Then rain poured down at last."])
+    assert [g[2] for g in got] == [(), ("drought",), ("drought",), ("drought",), ("rain",)]
+
+
+@pytest.mark.parametrize("text, weather", [
+    ("She did not mind the rain.", ("rain",)),  # not negated rain
+    ("She hoped it would rain soon.", ()),  # a wish
+    ('"A little rain is all we need," said the gardener.', ()),  # speech
+    ("He put on his rain boots.", ()),  # a thing
+    ("A foggy morning hung over the pond.", ("fog",)),
+])
+def test_weather_words_that_are_not_weather(text, weather):
+    assert places("garden", [text])[0][2] == weather
+
+
+def test_a_dark_place_stays_dark_and_a_drawn_barn_is_no_place_to_go_in():
+    assert places("underwater", ["The dolphin dived into the deep trench at noon."])[0][:2] == \
+        ("deep-night", "night")
+    drawn = read_book("farm", [SceneText("The red barn stood on the hill.", drawn=("barn",))])
+    assert drawn[0].variant == "farmyard-day"
+
+
+def test_the_layout_background_alone_says_how_to_draw_it():
+    s = read_book("jungle", ["It had not rained for weeks in the dusty clearing."])[0]
+    bg = background_for("jungle", s, cues=("clearing",))
+    assert (bg.variant, bg.light, bg.weather) == ("clearing-day", "day", ("drought",))
+    again = Background.from_dict(bg.to_dict())
+    assert again == bg
+    spec = load_backgrounds().variant("jungle", "clearing-day")
+    assert drawn_light(spec, again) == "day" and drawn_weather(spec, again) == ("drought",)
+    # a layout from before issue 22 (no light recorded) is still drawn from its cues
+    old = Background(id="x", theme="jungle", variant="clearing-day", cues=("night", "rain"))
+    assert drawn_light(spec, old) == "night" and drawn_weather(spec, old) == ("rain",)
+    assert SceneLayout.__dataclass_fields__["background"]  # the record that carries it
+
+
+def test_a_drought_dries_the_picture():
+    green = np.asarray(background("jungle", "clearing-day", 128, 96, 1, "#E53935")).astype(int)
+    dry = np.asarray(background("jungle", "clearing-day", 128, 96, 1, "#E53935", light="day",
+                                weather=("drought",))).astype(int)
+    ground = slice(70, 96)
+    greenness = lambda img: (img[ground, :, 1] - img[ground, :, 0]).mean()  # noqa: E731
+    assert greenness(dry) < greenness(green) - 20
+
+
+def _sky_copy(tmp_path, mutate):
+    data = yaml.safe_load(SKY.read_text())
+    mutate(data)
+    path = tmp_path / "sky.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: d["weather"].update(hail=["hail"]), "unknown weather hail"),
+    (lambda d: d["time"].update(noon=["noon"]), "unknown time noon"),
+    (lambda d: d.update(colour="red"), "unknown key"),
+    (lambda d: d["ending"].append("Stopped"), "lowercase"),
+])
+def test_a_bad_sky_file_is_a_config_error_naming_the_file(tmp_path, mutate, message):
+    path = _sky_copy(tmp_path, mutate)
+    with pytest.raises(ConfigError, match=message) as err:
+        load_sky(path)
+    assert str(path) in str(err.value)
+
+
+def test_the_shipped_sky_file_loads_and_the_gold_books_pass():
+    assert load_sky().cues.kind == "sky_cues"
+    report = evaluate_settings()
+    assert report["scenes"] >= 200 and report["passed"], report["failures"][:5]
