@@ -234,7 +234,12 @@ def rank(candidates_path, ranker, out_path) -> None:
 
     cfg = load_settings()
     cands = read_record(candidates_path, Candidates)
-    story, _ = choose_story(cands, ranker or cfg.backends.ranker, cfg.backends.writer, cfg.max_regenerations)
+    consent_mod.require(cands.plan.prompt.profile)  # ranking may write new candidates: a story is made
+    story, final = choose_story(cands, ranker or cfg.backends.ranker, cfg.backends.writer, cfg.max_regenerations)
+    if final is not cands:  # every candidate was refused and new ones were written: keep them
+        regenerated = out_path.with_name(f"{out_path.stem}.candidates.json")
+        write_record(regenerated, final)
+        out.print(f"no candidate passed; wrote the regenerated candidates to {regenerated}")
     write_record(out_path, story)
     table = Table(title=f"{story.title} (ranker: {story.ranker})")
     for col in ("#", "score", "status"):

@@ -81,9 +81,32 @@ def settings(path: str | None = None) -> Settings:
     return _settings_file(str(path or os.environ.get(SETTINGS_ENV) or CONFIG_DIR / "default.yaml"))
 
 
+# The backend names a settings file may give, per stage. Kept here (a leaf module) so a bad name
+# is refused when the file is read, before any stage is imported or any file written;
+# tests/test_config.py checks it against the registries.
+BACKEND_NAMES = {
+    "planner": ("lm", "template"), "writer": ("lm", "template"), "ranker": ("coherence", "heuristic"),
+    "nlp": ("basic", "spacy", "stanza"), "scene": ("basic", "solver"), "narration": ("espeak", "piper"),
+    "music": ("arranged", "basic"), "sfx": ("basic",), "book": ("html",),
+}
+_AT_LEAST = {"candidates": 1, "max_regenerations": 0, "image.width": 64, "image.height": 64,
+             "image.gif_frames": 1, "image.gif_frame_ms": 20}
+
+
 @lru_cache(maxsize=None)
 def _settings_file(path: str) -> Settings:
-    return load_config(path, Settings)
+    s = load_config(path, Settings)
+    problems = [f"backends.{stage}: {name!r} is not a {stage} backend; choose one of: {', '.join(BACKEND_NAMES[stage])}"
+                for stage, name in s.backends.to_dict().items() if name not in BACKEND_NAMES[stage]]
+    for key, low in _AT_LEAST.items():
+        value = s
+        for part in key.split("."):
+            value = getattr(value, part)
+        if value < low:
+            problems.append(f"{key}: must be at least {low}, got {value}")
+    if problems:
+        raise ConfigError(f"{path}: " + "; ".join(problems))
+    return s
 
 
 def config_schemas() -> dict[str, type[Record]]:

@@ -17,7 +17,8 @@ def run(*args):
 
 def assert_clean_error(result, *fragments):
     assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     for fragment in fragments:
         assert fragment in result.output, result.output
 
@@ -54,6 +55,27 @@ def test_plan_write_rank_chain(consented, tmp_path):
     assert result.exit_code == 0, result.output
     story = read_record(story_path, Story)
     assert story.ranker == "heuristic" and len(story.scores) == 3 and 0 <= story.chosen < 3
+
+
+def test_rank_keeps_regenerated_candidates_and_needs_consent(consented, storygen_home, tmp_path):
+    from dataclasses import replace
+
+    from storygen.io import write_record
+    plan_path, cand_path, story_path = tmp_path / "plan.json", tmp_path / "c.json", tmp_path / "s.json"
+    assert run("plan", *PICKS, "--seed", 5, "-o", plan_path).exit_code == 0
+    assert run("write", plan_path, "-k", 2, "-o", cand_path).exit_code == 0
+    cands = read_record(cand_path, Candidates)
+    unsafe = tuple(replace(c, scenes=(c.scenes[0] + " Go to www.example.com now.",) + c.scenes[1:])
+                   for c in cands.candidates)
+    write_record(cand_path, replace(cands, candidates=unsafe))
+    result = run("rank", cand_path, "-o", story_path)
+    assert result.exit_code == 0, result.output
+    regenerated = read_record(tmp_path / "s.candidates.json", Candidates)
+    assert regenerated.candidates != unsafe and len(regenerated.candidates) == 2
+    assert read_record(story_path, Story).scenes in [c.scenes for c in regenerated.candidates]
+    assert run("consent", "revoke", "--yes").exit_code == 0
+    assert_clean_error(run("rank", cand_path, "-o", tmp_path / "t.json"), "No parent/guardian consent")
+    assert not (tmp_path / "t.json").exists()
 
 
 def test_plan_from_prompt_file_is_revalidated(consented, tmp_path):

@@ -72,3 +72,32 @@ def test_color_hex_is_checked(tmp_path):
     finally:
         load_options.cache_clear()
     assert isinstance(load_options(), Options)
+
+
+def test_settings_values_are_checked_when_read(tmp_path):
+    from storygen.config import settings
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("candidates: -3\nbackends:\n  ranker: nonsense\nimage:\n  width: 0\n")
+    with pytest.raises(ConfigError) as exc:
+        settings(str(bad))
+    msg = str(exc.value)
+    assert msg.startswith(str(bad))
+    assert "backends.ranker: 'nonsense' is not a ranker backend; choose one of: coherence, heuristic" in msg
+    assert "candidates: must be at least 1, got -3" in msg and "image.width: must be at least 64" in msg
+
+
+def test_backend_names_match_the_registries():
+    import storygen.pipeline  # noqa: F401  (imports every stage, so every backend is registered)
+    from storygen.audio.music import MUSIC
+    from storygen.audio.narrate import NARRATORS
+    from storygen.audio.sfx import SFX
+    from storygen.book import BOOKS
+    from storygen.config import BACKEND_NAMES
+    from storygen.lm.planner import PLANNERS
+    from storygen.lm.writer import WRITERS
+    from storygen.nlp import NLP_BACKENDS
+    from storygen.ranker import RANKERS
+    from storygen.scenes.layout import SCENE_BACKENDS
+    registries = {"planner": PLANNERS, "writer": WRITERS, "ranker": RANKERS, "nlp": NLP_BACKENDS,
+                  "scene": SCENE_BACKENDS, "narration": NARRATORS, "music": MUSIC, "sfx": SFX, "book": BOOKS}
+    assert {stage: tuple(r.names()) for stage, r in registries.items()} == BACKEND_NAMES
