@@ -33,14 +33,19 @@ def test_night_stays_night_until_morning():
 
 
 def test_a_storm_lasts_until_it_passes_and_is_drawn_only_where_it_can_be():
-    got = places("farm", ["The hen scratched in the farmyard.",
-                          "Thunder rumbled and a storm rolled in.",
-                          "She ran into the barn.",
-                          "She hurried out of the barn, and the storm went on.",
-                          "At last the storm passed."])
-    assert [g[2] for g in got] == [(), ("storm",), (), ("storm",), ()]
+    scenes = ["The hen scratched in the farmyard.", "Thunder rumbled and a storm rolled in.",
+              "She ran into the barn.", "She hurried out of the barn, and the storm went on.",
+              "At last the storm passed."]
+    got = places("farm", scenes)
+    # the storm goes on outside while she shelters: it is the barn scene's weather too (the
+    # sounds and the record keep it), but a barn's inside draws no rain
+    assert [g[2] for g in got] == [(), ("storm",), ("storm",), ("storm",), ()]
     assert [g[0] for g in got] == ["farmyard-day", "farmyard-day", "barn-inside",
                                    "farmyard-day", "farmyard-day"]
+    lib = load_backgrounds()
+    drawn = [drawn_weather(lib.variant("farm", s.variant), background_for("farm", s))
+             for s in read_book("farm", scenes)]
+    assert drawn == [(), ("storm",), (), ("storm",), ()]
 
 
 def test_it_had_not_rained_for_weeks_is_a_drought_until_the_rain_comes():
@@ -58,9 +63,20 @@ def test_it_had_not_rained_for_weeks_is_a_drought_until_the_rain_comes():
     ('"A little rain is all we need," said the gardener.', ()),  # speech
     ("He put on his rain boots.", ()),  # a thing
     ("A foggy morning hung over the pond.", ("fog",)),
+    ("A blizzard howled over the hill.", ("storm", "snow")),  # one word, two kinds
+    ("She cut out paper snowflakes.", ()),  # made, not falling
+    ("Every rainy afternoon she read a book.", ()),  # a habit
+    ("She had always wanted to dance in the rain.", ()),
 ])
 def test_weather_words_that_are_not_weather(text, weather):
     assert places("garden", [text])[0][2] == weather
+
+
+def test_morning_alone_does_not_end_the_rain_but_a_new_day_does():
+    got = places("garden", ["That night rain drummed on the shed.", "In the morning it still fell.",
+                            "The next day the snail went out.", "It was sunny.", "She smiled."])
+    assert [g[2] for g in got][:3] == [("rain",), ("rain",), ()]
+    assert places("space", ["She had always wanted to see the night sky."])[0][1] == "day"
 
 
 def test_a_dark_place_stays_dark_and_a_drawn_barn_is_no_place_to_go_in():

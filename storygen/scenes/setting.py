@@ -52,7 +52,9 @@ _NOT_PLACES = {"night", "dark", "midnight", "evening", "morning", "indoors"}  # 
 class SceneSetting(Record):
     variant: str
     light: str  # day | dusk | night, as drawn
-    weather: tuple[str, ...]  # as drawn: what holds and what the place can show
+    # what holds in the scene, indoors too (a storm rattling the greenhouse glass); the picture
+    # draws only what the place can show (bglib.drawn_weather)
+    weather: tuple[str, ...]
     cue: str = ""  # the place phrase that moved the book here ("" = carried or the default)
 
 
@@ -135,7 +137,7 @@ def read_book(theme: str, scenes: Sequence[SceneText | str], lib: BackgroundLibr
             outdoors = here
         held, light, weather = sky.read(words_of(unquoted(scene.text)), held)
         out.append(SceneSetting(variant=here, light=_darker(light or v.light, v.light),
-                                weather=tuple(w for w in weather if w in v.weather), cue=cue))
+                                weather=tuple(weather), cue=cue))
     return out
 
 

@@ -3,8 +3,9 @@
 
 read_sky(words, before) -> (after, light, weather): `before` is what held when the scene began
 (the previous scene's `after`), `light` is the time the scene shows (None: nothing said yet,
-the place's own light applies) and `weather` the weather that holds in it, before the place
-filters it (no rain in a cave).
+the place's own light applies) and `weather` the weather that holds in it. The place does not
+filter it: a storm that rages outside while the hero shelters in a cave still holds in the
+scene (the layout records it; bglib.drawn_weather draws only what the variant can show).
 """
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ class SkyCues(Record):
     drought_time: tuple[str, ...]
     unreal: tuple[str, ...] = ()
     things: tuple[str, ...] = ()
+    made_of: tuple[str, ...] = ()
+    movers: tuple[str, ...] = ()
+    lights: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,8 @@ def _validate(c: SkyCues, where: str) -> None:
     if bad:
         raise ConfigError(f"{where}: unknown weather {', '.join(bad)}; use {', '.join(KINDS)}")
     lists = [*c.time.values(), *c.weather.values(), c.new_day, c.ending, c.ended_by, c.clear,
-             c.negators, c.negation_fillers, c.drought_time, c.unreal, c.things]
+             c.negators, c.negation_fillers, c.drought_time, c.unreal, c.things, c.made_of,
+             c.movers, c.lights]
     for phrase in (p for ps in lists for p in ps):
         if not phrase or phrase != phrase.lower().strip() or END in phrase:
             raise ConfigError(f"{where}: phrase {phrase!r} must be lowercase words")
@@ -79,7 +84,11 @@ class SkyReader:
     def __init__(self, c: SkyCues) -> None:
         self.cues = c
         self.time = Phrases((p, t) for t, ps in c.time.items() for p in ps)
-        self.weather = Phrases((p, k) for k, ps in c.weather.items() for p in ps)
+        kinds: dict[str, list[str]] = {}  # "blizzard" is snow and storm
+        for k, ps in c.weather.items():
+            for p in ps:
+                kinds.setdefault(p, []).append(k)
+        self.weather = Phrases((p, "+".join(ks)) for p, ks in kinds.items())
         self.clear = Phrases((p, "clear") for p in c.clear)
         self.new_day = Phrases((p, "new_day") for p in c.new_day)
         self.ending = Phrases((p, "end") for p in c.ending)
@@ -89,17 +98,33 @@ class SkyReader:
         self._sky_words = Phrases([(p, "x") for ps in (*c.time.values(), *c.weather.values())
                                    for p in ps] + [(p, "x") for p in (*c.clear, *c.new_day)])
 
-    def masked(self, words: list[str]) -> list[str]:
+    def masked(self, words: list[str], keep: frozenset = frozenset()) -> list[str]:
         """The words with time and weather phrases blanked out, for the place reader: the
-        "cracked mud" of a drought is no mud pool."""
+        "cracked mud" of a drought is no mud pool. Phrases in `keep` (place cues such as
+        "northern lights") stay."""
         out = list(words)
         for start, end, _ in self._sky_words.find(words):
-            out[start:end] = ["_"] * (end - start)
+            if " ".join(words[start:end]) not in keep:
+                out[start:end] = ["_"] * (end - start)
+        return out
+
+    def subjects(self, words: list[str]) -> dict[int, str]:
+        """Word index -> "weather" | "light" for the words of weather phrases and `movers`
+        ("dark clouds", "the wind") and of time phrases with a `lights` word ("the sun shone"):
+        what may be the subject of "... rolled over the jungle" (setting.py)."""
+        out: dict[int, str] = {}
+        for start, end, _ in self.weather.find(words):
+            out.update((i, "weather") for i in range(start, end))
+        for start, end, _ in self.time.find(words):
+            if any(w in self.cues.lights for w in words[start:end]):
+                out.update((i, "light") for i in range(start, end))
+        out.update((i, "weather") for i, w in enumerate(words) if w in self.cues.movers)
         return out
 
     def light(self, words: list[str]) -> Optional[str]:
-        """The light of the last time phrase, or None when the scene names no time."""
-        hits = self.time.find(words)
+        """The light of the last time phrase, or None when the scene names no time; a time only
+        wished for ("she had always wanted to see the northern lights") is not the scene's."""
+        hits = [h for h in self.time.find(words) if not self._unreal(words, h[0], things=False)]
         return TIMES[hits[-1][2]] if hits else None
 
     def _negated(self, words: list[str], start: int) -> bool:
@@ -112,12 +137,15 @@ class SkyReader:
                 return False
         return False
 
-    def _unreal(self, words: list[str], start: int) -> bool:
-        """A wish, a fear or a thing ("rain boots"), not weather that holds."""
+    def _unreal(self, words: list[str], start: int, things: bool = True) -> bool:
+        """A wish, a fear, a habit ("every rainy afternoon") or a thing ("rain boots", "paper
+        snowflakes"), not weather that holds."""
         lo = start
         while lo > 0 and start - lo < UNREAL_SPAN and words[lo - 1] != END:
             lo -= 1
-        follows = start + 1 < len(words) and words[start + 1] in self.cues.things
+        if things and start > 0 and words[start - 1] in self.cues.made_of:
+            return True
+        follows = things and start + 1 < len(words) and words[start + 1] in self.cues.things
         return follows or bool(self.unreal.find(words[lo:start]))
 
     def read(self, words: list[str], before: Sky) -> tuple[Sky, Optional[str], tuple[str, ...]]:
@@ -140,20 +168,21 @@ class SkyReader:
                 continue
             if self._unreal(words, start):
                 continue
+            kinds = what.split("+")
             if self._negated(words, start):
-                if what == "rain" and "rain" in state:
+                if "rain" in kinds and "rain" in state:
                     state.discard("rain")  # "it was not raining any more"
-                elif what == "rain" and self.drought_time.find(sentence_of(words, start)):
+                elif "rain" in kinds and self.drought_time.find(sentence_of(words, start)):
                     state.add("drought")
                     shown.add("drought")
                 continue
             if (self.ended_by.ends_at(words, start)
                     or self.ending.starts_within(words, end, ENDING_SPAN)):
-                state.discard(what)
+                state.difference_update(kinds)
                 continue
-            state.add(what)
-            shown.add(what)
-            if what in WET:
+            state.update(kinds)
+            shown.update(kinds)
+            if any(k in WET for k in kinds):
                 state.discard("drought")
                 shown.discard("drought")
         light = self.light(words)
