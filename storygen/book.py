@@ -199,19 +199,28 @@ def _norm_word(word: str) -> str:
     return re.sub(r"[^0-9a-z]", "", unicodedata.normalize("NFKD", word).lower())
 
 
-def text_html(text: str, timings: tuple = ()) -> str:
-    """The scene text as word spans; a word the narrator reads gets its start and end times."""
-    spans, t = [], 0
+def align_words(text: str, timings: tuple = ()) -> list[tuple[str, object]]:
+    """(word as written, its WordTiming or None) for each whitespace-separated word of `text`.
+
+    Greedy alignment: the next timing (within 3) whose letters match the word; narrators may
+    normalise punctuation, so only letters and digits are compared."""
+    out, t = [], 0
     for word in text.split():
-        attrs = ""
+        hit = None
         key = _norm_word(word)
-        # Greedy alignment: the next timing whose letters match this word (narrators may
-        # normalise punctuation, so only letters and digits are compared).
         for j in range(t, min(t + 3, len(timings))):
             if key and _norm_word(timings[j].word) == key:
-                attrs = f' data-s="{timings[j].start:.3f}" data-e="{timings[j].end:.3f}"'
-                t = j + 1
+                hit, t = timings[j], j + 1
                 break
+        out.append((word, hit))
+    return out
+
+
+def text_html(text: str, timings: tuple = ()) -> str:
+    """The scene text as word spans; a word the narrator reads gets its start and end times."""
+    spans = []
+    for word, hit in align_words(text, timings):
+        attrs = f' data-s="{hit.start:.3f}" data-e="{hit.end:.3f}"' if hit else ""
         spans.append(f'<span class="w"{attrs}>{html.escape(word)}</span>')
     return " ".join(spans)
 

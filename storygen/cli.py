@@ -309,8 +309,10 @@ def sfx(book_dir, backend) -> None:
 @_book_arg
 @click.option("--backend", default=None, help="Book backend: html.")
 @click.option("--pdf", is_flag=True, help="Also export book.pdf (title page + one page per scene).")
-def book(book_dir, backend, pdf) -> None:
-    """Write book.html, the self-contained viewer, from a book folder (and book.pdf with --pdf).
+@click.option("--epub", is_flag=True, help="Also export book.epub (EPUB 3, read aloud with highlighted words).")
+def book(book_dir, backend, pdf, epub) -> None:
+    """Write book.html, the self-contained viewer, from a book folder (and book.pdf with --pdf,
+    book.epub with --epub).
 
     Open book.html straight from disk in any browser: arrows or swipes turn the pages, the
     play button (or space) reads the page aloud with music and sound effects.
@@ -319,10 +321,18 @@ def book(book_dir, backend, pdf) -> None:
 
     story = _book_story(book_dir)
     accent = load_options().hex(story.prompt.color)
+    if epub:
+        from .epub import require_stages
+
+        require_stages(story, Path(book_dir))  # fail before anything is written
     path = write_book(story, Path(book_dir), accent, backend or load_settings().backends.book)
     out.print(f"wrote {path}")
     if pdf:
         out.print(f"wrote {write_pdf(story, Path(book_dir), accent)}")
+    if epub:
+        from .epub import write_epub
+
+        out.print(f"wrote {write_epub(story, Path(book_dir), accent)}")
 
 
 # ------------------------------------------------------------------ commands from other modules
