@@ -47,16 +47,21 @@ def evaluate_nlp(backend: str, gold_dir: Path, blind_dir: Path | None, split: st
         result, make_console(), show_errors)
 
 
+def _pronoun_table(title: str, coref: dict, first: str, rows: dict) -> Table:
+    """Pronoun accuracy overall (in the title) and by row: phenomenon (our gold) or kind (blind)."""
+    table = Table(title=f"{title}: {coref['accuracy']:.1%} of {coref['n']}")
+    for col in (first, "pronouns", "correct", "accuracy"):
+        table.add_column(col, justify="left" if col == first else "right")
+    for name, row in rows.items():
+        table.add_row(name, str(row["n"]), str(row["correct"]), f"{row['accuracy']:.1%}")
+    return table
+
+
 def print_report(result: dict, console: Console, show_errors: bool = False) -> None:
     coref, rel = result["coref"], result["relations"]
     if coref is not None:
-        table = Table(title=f"Pronoun resolution ({result['backend']}): "
-                            f"{coref['accuracy']:.1%} of {coref['n']}")
-        for col in ("phenomenon", "pronouns", "correct", "accuracy"):
-            table.add_column(col, justify="left" if col == "phenomenon" else "right")
-        for name, row in coref["by_phenomenon"].items():
-            table.add_row(name, str(row["n"]), str(row["correct"]), f"{row['accuracy']:.1%}")
-        console.print(table)
+        console.print(_pronoun_table(f"Pronoun resolution ({result['backend']})", coref,
+                                     "phenomenon", coref["by_phenomenon"]))
     table = Table(title=f"Relation triples ({result['backend']}): P {rel['precision']:.3f} "
                         f"R {rel['recall']:.3f} F1 {rel['f1']:.3f}")
     for col in ("phenomenon", "items", "tp", "fp", "fn", "P", "R", "F1"):
@@ -78,13 +83,8 @@ def print_report(result: dict, console: Console, show_errors: bool = False) -> N
 def print_blind_report(result: dict, console: Console, show_errors: bool = False) -> None:
     coref, rel, where = result["coref"], result["relations"], f"{result['backend']}, {result['split']}"
     if coref is not None:
-        table = Table(title=f"Blind pronoun resolution ({where}): "
-                            f"{coref['accuracy']:.1%} of {coref['n']}")
-        for col in ("kind", "pronouns", "correct", "accuracy"):
-            table.add_column(col, justify="left" if col == "kind" else "right")
-        for name, row in coref["by_kind"].items():
-            table.add_row(name, str(row["n"]), str(row["correct"]), f"{row['accuracy']:.1%}")
-        console.print(table)
+        console.print(_pronoun_table(f"Blind pronoun resolution ({where})", coref, "kind",
+                                     coref["by_kind"]))
     sup = rel["supported_only"]
     table = Table(title=f"Blind relation triples ({where}): P {rel['precision']:.3f} "
                         f"R {rel['recall']:.3f} F1 {rel['f1']:.3f}  (supported kinds only: "
