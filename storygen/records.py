@@ -254,6 +254,8 @@ class PlacedObject(Record):
     tint: Optional[str] = None  # hex color when recolored (the hero: the chosen color)
     animation: str = "none"  # bob, sway, flap, swim, twinkle, hop, none
     animation_params: dict[str, float] = field(default_factory=dict)
+    # the entity this is worn or held by (scenes/attire.py): drawn on it, in `tint` when set
+    worn_by: Optional[str] = None
 
 
 @dataclass(frozen=True)

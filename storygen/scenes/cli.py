@@ -99,8 +99,9 @@ def _print_coverage(report, stories: int, target: float) -> None:
 @click.option("--failures", "show", type=int, default=10, show_default=True, help="How many failed checks to list.")
 @click.option("--settings-gold", type=click.Path(path_type=Path), default=None, help="Gold books for place/light/weather (default data/gold/settings.jsonl).")
 def evaluate_layout(gold, backend, as_json, show, settings_gold) -> None:
-    """Lay out the gold scene graphs and report relations satisfied, hero overlaps and objects
-    out of frame (targets: >= 95%, 0, 0); and read the gold books' settings (place, light,
+    """Lay out the gold scene graphs and report relations satisfied, hero overlaps, objects
+    out of frame, standing things floating, drawings cut off, overlaps no relation allows
+    (targets: >= 95%, then 0 each); and read the gold books' settings (place, light,
     weather per scene, with carry-over; target >= 90% each). Exit code 1 when a target is missed."""
     from .evaluate import TARGET_SATISFIED, evaluate_layouts
     from .evaluate_setting import TARGET, evaluate_settings
@@ -138,6 +139,9 @@ def _print_report(report: dict, show: int, target: float) -> None:
                   f"({report['satisfied_pct']:.1f}%)", f">= {100 * target:.0f}%")
     table.add_row("hero overlaps", str(report["hero_overlaps"]), "0")
     table.add_row("objects out of frame", f"{report['out_of_frame']} of {report['objects']}", "0")
+    table.add_row("standing things floating", str(report["floating"]), "0")
+    table.add_row("drawings cut off by the frame", str(report["cut_off"]), "0")
+    table.add_row("overlaps no relation allows", str(report["overlaps"]), "0")
     table.add_row("ms per layout (mean / max)",
                   f"{report['ms_per_layout']['mean']} / {report['ms_per_layout']['max']}", "< 50")
     out.print(table)

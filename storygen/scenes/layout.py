@@ -47,9 +47,10 @@ class _Placed:
 
 
 def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: int, height: int,
-                   seed: int, library: Library | None = None, setting=None) -> SceneLayout:
+                   seed: int, library: Library | None = None, setting=None, outfit=()) -> SceneLayout:
     """Place the graph's drawable entities on a width x height canvas (deterministic per seed).
-    `setting`: the book's SceneSetting for this scene (setting.py), else cues alone choose."""
+    `setting`: the book's SceneSetting for this scene (setting.py), else cues alone choose.
+    `outfit` is ignored: the baseline draws worn things as loose objects, as it always did."""
     lib = library or load_library()
     rng = random.Random(seed)
     theme = graph.theme or prompt.theme

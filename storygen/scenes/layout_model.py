@@ -16,11 +16,13 @@ from dataclasses import replace
 
 from ..records import Box, PlacedObject, Prompt, SceneGraph, SceneLayout
 from .assets import Library, load_library
+from .attire import Outfit, attachments, color_hex, place, with_relations
 from .bglib import BackgroundLibrary, choose_background, load_backgrounds, variant_of
 from .layout import SCENE_BACKENDS
 from .relations_geom import Z_AFTER, Z_BEFORE
 from .select import Item, drawn_names, geo_of, scenery, select_items
 from .setting import SceneSetting, background_for
+from .sizes import comparisons, yardsticks
 from .solver import solve
 
 BACKEND = "solver"
@@ -40,8 +42,10 @@ PIXEL_PARAMS = {"bob", "hop", "swim"}  # amplitude scales with the box height
 def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: int, height: int,
                    seed: int, library: Library | None = None,
                    backgrounds: BackgroundLibrary | None = None,
-                   setting: SceneSetting | None = None) -> SceneLayout:
-    """Lay out one scene graph on a width x height canvas (deterministic per seed)."""
+                   setting: SceneSetting | None = None,
+                   outfit: Outfit = Outfit()) -> SceneLayout:
+    """Lay out one scene graph on a width x height canvas (deterministic per seed).
+    `outfit`: what the hero wears from earlier scenes (attire.book_outfits)."""
     lib = library or load_library()
     bgs = backgrounds or load_backgrounds()
     theme = graph.theme or prompt.theme
@@ -52,24 +56,68 @@ def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: in
                                        drawn_names(graph, lib))
     variant = variant_of(background, bgs)
     geo = geo_of(variant, theme, width, height)
-    shown = scenery(graph, variant)
+    shown = scenery(graph, variant) | yardsticks(graph)  # "like a little umbrella": not here
     drawn = replace(graph, entities=tuple(e for e in graph.entities if e.id not in shown))
-    items = select_items(drawn, lib, geo)
-    boxes, _ = solve(items, graph.relations, geo, seed)
+    atts = attachments(drawn, lib, outfit.worn)
+    drawn = replace(drawn, relations=with_relations(drawn, atts))
+    items = select_items(drawn, lib, geo, skip=frozenset(a.item for a in atts),
+                         compared=comparisons(graph, lib))
+    boxes, _ = solve(items, drawn.relations, geo, seed)
     boxes = [_whole_pixels(b, width, height) for b in boxes]
-    z = _z_order(items, boxes, graph, height)
+    z = _z_order(items, boxes, drawn, height)
     rng = random.Random(f"{seed}:animation")
+    hero_dressed = outfit.named_item or any(it.hero and a.owner == it.key for it in items for a in atts)
     objects = []
     for i, item in enumerate(items):
         x, y, w, h = boxes[i]
         objects.append(PlacedObject(
-            entity=item.key, object_id=item.obj.id, box=Box(x=x, y=y, w=w, h=h), z=z[i],
-            flip=_flip(i, items, boxes, graph, width),
-            tint=accent_hex if item.hero and item.obj.recolorable else None,
+            entity=item.key, object_id=item.obj.id, box=Box(x=x, y=y, w=w, h=h), z=2 * z[i],
+            flip=_flip(i, items, boxes, drawn, width),
+            # the hero's named item carries the chosen colour instead of the hero (issue 22)
+            tint=accent_hex if item.hero and item.obj.recolorable and not hero_dressed
+            else (None if item.hero else _text_colour(item)),
             animation=item.obj.animation, animation_params=_animation(item, h, rng)))
+    objects += _dressed(atts, items, objects, lib, accent_hex, width, height)
+    objects.sort(key=lambda o: o.z)
+    objects = [replace(o, z=k) for k, o in enumerate(objects, start=1)]
     return SceneLayout(index=graph.index, width=width, height=height, background=background,
-                       objects=tuple(sorted(objects, key=lambda o: o.z)), accent=accent_hex,
-                       seed=seed, backend=BACKEND)
+                       objects=tuple(objects), accent=accent_hex, seed=seed, backend=BACKEND)
+
+
+def scene_relations(graph: SceneGraph, lib: Library, outfit: Outfit = Outfit()):
+    """The relations the layout keeps (the graph's, with worn_by / held_by / riding_on read in
+    as compose_layout reads them): what evaluation judges a generated scene on."""
+    drawn = replace(graph, entities=tuple(e for e in graph.entities
+                                          if e.id not in yardsticks(graph)))
+    return with_relations(drawn, attachments(drawn, lib, outfit.worn))
+
+
+def _text_colour(item: Item):
+    """A thing in the colour the text names ("a pink umbrella"); creatures only when their
+    drawing may be recoloured (skin and faces must not shift)."""
+    if item.obj.category in ("animal", "character") and not item.obj.recolorable:
+        return None
+    return color_hex(item.entity)
+
+
+def _dressed(atts, items: list[Item], placed: list[PlacedObject], lib: Library, accent_hex: str,
+             W: int, H: int) -> list[PlacedObject]:
+    """The worn and held things, on their owners (drawn just over them, moving with them); in
+    the colour the text names, else the hero's in the chosen colour, else as drawn."""
+    out = []
+    owners = {it.key: (it, p) for it, p in zip(items, placed)}
+    for k, a in enumerate(atts):
+        if a.owner not in owners or a.entity is None or a.entity.object_id not in lib:
+            continue  # the owner is not drawn: neither is what it wears
+        it, p = owners[a.owner]
+        obj = lib.get(a.entity.object_id)
+        x, y, w, h = place(a, obj, it.obj, (p.box.x, p.box.y, p.box.w, p.box.h), p.flip, lib, W, H)
+        tint = a.color or (accent_hex if it.hero else None)
+        out.append(PlacedObject(entity=a.item, object_id=obj.id, box=Box(x=x, y=y, w=w, h=h),
+                                z=p.z + 1, flip=p.flip and obj.facing != "none", tint=tint,
+                                animation=p.animation, animation_params=dict(p.animation_params),
+                                worn_by=a.owner))
+    return out
 
 
 def _whole_pixels(box, W: int, H: int) -> tuple[float, float, float, float]:

@@ -16,12 +16,12 @@ from ..records import Relation
 
 Box = tuple[float, float, float, float]
 PREDICATES = ("above", "below", "on", "in", "near", "behind", "in_front_of", "left_of",
-              "right_of", "between")
+              "right_of", "between", "riding_on", "worn_by", "held_by")
 # Relations that put two things in contact or in front of each other: their boxes may overlap.
-TOUCHING = ("above", "below", "on", "in", "behind", "in_front_of")
+TOUCHING = ("above", "below", "on", "in", "behind", "in_front_of", "riding_on", "worn_by", "held_by")
 NEAR_GAP = 0.10  # of the frame width: "near" means at most this far apart
 Z_BEFORE = {"behind"}  # the subject is drawn before (under) the object
-Z_AFTER = {"in_front_of", "in", "on"}  # the subject is drawn after (over) the object
+Z_AFTER = {"in_front_of", "in", "on", "riding_on", "worn_by", "held_by"}  # drawn after (over) it
 
 
 def visible(box: Box, content: tuple[float, float, float]) -> Box:
@@ -69,6 +69,17 @@ def terms(pred: str, a: Box, b: Box, W: float, H: float, c: Optional[Box] = None
         return terms("above", b, a, W, H)
     if pred == "on":  # resting on the top part, roughly centred
         return [by + 0.12 * bh - abot, abot - (by + 0.45 * bh), abs(_cx(a) - _cx(b)) - 0.25 * bw]
+    if pred == "riding_on":  # astride: the rider's base on the upper part of the mount
+        return [by + 0.05 * bh - abot, abot - (by + 0.6 * bh), abs(_cx(a) - _cx(b)) - 0.35 * bw]
+    if pred == "worn_by":  # on the wearer's outline (a hat may rise above it), smaller than it:
+        # no wider than the wearer (a crown drawn over a drawn one is as wide as the head)
+        ox = overlap_1d(ax, ax + aw, bx, bx + bw)
+        oy = overlap_1d(ay, abot, by, bbot)
+        return [bx - _cx(a), _cx(a) - (bx + bw), by - 0.5 * ah - _cy(a), _cy(a) - bbot,
+                1.0 - min(ox, oy), aw - bw, ah - 0.8 * bh]
+    if pred == "held_by":  # touching the holder, not below its feet, not much bigger than it
+        gap = max(-overlap_1d(ax, ax + aw, bx, bx + bw), -overlap_1d(ay, abot, by, bbot))
+        return [gap - 0.02 * W, by - 0.25 * ah - _cy(a), _cy(a) - bbot, aw - 1.2 * bw]
     if pred == "in":  # centred inside and smaller than the container
         return [abs(_cx(a) - _cx(b)) - 0.3 * bw, abs(_cy(a) - _cy(b)) - 0.3 * bh, aw - 0.85 * bw]
     if pred in ("behind", "in_front_of"):  # overlapping; the one behind stands further back

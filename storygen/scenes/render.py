@@ -90,12 +90,15 @@ NIGHT_DIM = (0.72, 0.78, 0.95)  # side objects take on the night light; the hero
 
 @lru_cache(maxsize=128)
 def sprite(object_id: str, w: int, h: int, flip: bool, tint: Optional[str],
-           night: bool = False) -> Image.Image:
-    """Rasterised (flipped, recoloured, night-dimmed) object. Cached and shared: do not modify."""
+           night: bool = False, worn: bool = False) -> Image.Image:
+    """Rasterised (flipped, recoloured, night-dimmed) object. Cached and shared: do not modify.
+    A tint recolours any thing that is no creature (a scarf, an umbrella in the colour the
+    text names); creatures only when `recolorable` (the flag guards skin and faces). `worn` is
+    kept for the layer files' cache key only."""
     lib = load_library()
     img = lib.raster(object_id, w, h)
     obj = lib.get(object_id)
-    if tint and obj.recolorable:
+    if tint and (obj.recolorable or worn or obj.category not in ("animal", "character")):
         img = recolor(img, tint, obj)
     if night and not tint:
         arr = np.array(img)
@@ -190,12 +193,17 @@ def scene_base(layout: SceneLayout) -> Image.Image:
                     drawn_weather(spec, layout.background))
     base = bg.convert("RGBA")
     accent = hex_rgb(layout.accent)
+    lib = load_library()
     for obj in sorted(layout.objects, key=lambda o: o.z):
         b = obj.box
         grounded = b.y + b.h > spec.horizon * H
-        if obj.tint and grounded:  # the hero stands in a soft glow of the chosen colour ...
+        if obj.worn_by:
+            continue  # drawn on its wearer: no shadow or glow of its own
+        # the glow marks the hero (tinted in the accent), not a thing in a colour the text names
+        hero_glow = obj.tint == layout.accent and lib.get(obj.object_id).category in ("animal", "character")
+        if hero_glow and grounded:  # the hero stands in a soft glow of the chosen colour ...
             _soft_ellipse(base, b.x + b.w / 2, b.y + b.h * 0.93, b.w * 0.36, b.h * 0.06, (*accent, 150))
-        elif obj.tint:  # ... or, up in the air or the water, glows with it from behind
+        elif hero_glow:  # ... or, up in the air or the water, glows with it from behind
             _soft_ellipse(base, b.x + b.w / 2, b.y + b.h / 2, b.w * 0.42, b.h * 0.42, (*accent, 60))
         elif grounded:
             _soft_ellipse(base, b.x + b.w / 2, b.y + b.h * 0.93, b.w * 0.3, b.h * 0.04, (0, 0, 0, 60))
@@ -215,7 +223,7 @@ def compose(layout: SceneLayout, pose: Optional[Pose] = None, t: float = 0.0,
     night = is_night(layout)
     for obj in sorted(layout.objects, key=lambda o: o.z):
         b = obj.box
-        spr = sprite(obj.object_id, int(b.w), int(b.h), obj.flip, obj.tint, night)
+        spr = sprite(obj.object_id, int(b.w), int(b.h), obj.flip, obj.tint, night, bool(obj.worn_by))
         x, y = int(b.x), int(b.y)
         if pose is not None:
             spr, x, y = pose(spr, obj)
@@ -248,7 +256,7 @@ def render_layers(layout: SceneLayout) -> dict[str, bytes]:
     night = is_night(layout)
     for obj in sorted(layout.objects, key=lambda o: o.z):
         b = obj.box
-        spr = sprite(obj.object_id, int(b.w), int(b.h), obj.flip, obj.tint, night)
+        spr = sprite(obj.object_id, int(b.w), int(b.h), obj.flip, obj.tint, night, bool(obj.worn_by))
         out[layer_name(obj)] = _png(spr, 1)
     return out
 

@@ -10,6 +10,7 @@ from typing import Optional
 from ..records import Entity, SceneGraph
 from .assets import Library, LibraryObject
 from .bglib import BackgroundVariant
+from .sizes import CLASSES, hero_scale, size_class
 
 SIZE_FRACTION = {"tiny": 0.10, "small": 0.15, "medium": 0.22, "large": 0.30, "huge": 0.40}
 HERO_FRACTION = 0.44
@@ -17,8 +18,11 @@ BACKDROP_FRACTION = 0.50
 MAX_OBJECTS = 10  # hero included; more than this is clutter at 1024x768
 MAX_COPIES = 4
 DEPTH_MIN = 0.72  # a ground object at the back of the ground band is drawn this much smaller
-LANDMARK_PREDICATES = ("in", "on", "behind", "in_front_of", "below", "above")
-SUPPORTED = ("on", "in", "above", "below")  # a subject of these is placed by its relation
+LANDMARK_PREDICATES = ("in", "on", "behind", "in_front_of", "below", "above", "riding_on")
+SUPPORTED = ("on", "in", "above", "below", "riding_on")  # a subject of these is placed by its relation
+BIGGER_CAP = 0.62  # of the frame height: a thing bigger than the hero in life grows up to this
+BIGGER_STEP = 0.10  # ... by this share of the hero's height per size class it is above the hero
+COMPARED_CATEGORIES = ("animal", "character", "vehicle")
 
 
 @dataclass(frozen=True)
@@ -136,15 +140,39 @@ def depth_factor(item: Item, bottom: float, geo: Geo) -> float:
     return DEPTH_MIN + (1 - DEPTH_MIN) * t
 
 
-def _base_height(entity: Entity, obj: LibraryObject, zone: str, geo: Geo) -> float:
+def _base_height(entity: Entity, obj: LibraryObject, zone: str, geo: Geo,
+                 compared: dict[str, str], hero: Optional[tuple[float, str]]) -> float:
+    """Height before depth and scale. The hero is the reference (smaller when the text says
+    so); others by the size class the text gives them, else the library's real-world class,
+    and never smaller than the hero when they are bigger in life (an elephant beside a bee)."""
     if entity.hero:
-        return HERO_FRACTION * geo.H
+        return HERO_FRACTION * geo.H * hero_scale(entity, compared)
     if zone == "backdrop":
         return BACKDROP_FRACTION * geo.H
-    frac = min(SIZE_FRACTION[obj.size], 0.9 * HERO_FRACTION)
+    cls, said = size_class(entity, obj, compared)
+    frac = min(SIZE_FRACTION[cls], 0.9 * HERO_FRACTION)
+    # only creatures and vehicles grow past their class: they are what a reader compares with
+    # the hero (an elephant beside a bee); a bee's flowers grown past it crowd the scene off
+    # the ground (gold l068)
+    if hero is not None and zone not in ("sky", "surface") and obj.category in COMPARED_CATEGORIES:
+        hero_h, hero_cls = hero
+        steps = CLASSES.index(cls) - CLASSES.index(hero_cls)
+        if steps > 0:
+            frac = max(frac, min(BIGGER_CAP, hero_h / geo.H * (1 + BIGGER_STEP * steps)))
+        elif said and steps < 0:  # "a tiny mouse" beside a tiny hero: still smaller than it
+            frac = min(frac, hero_h / geo.H * 0.7 ** -steps)
     if zone == "surface":
         frac = min(frac, 0.22)  # boats ride the thin band at the top of the sea
     return frac * geo.H
+
+
+def _hero_size(pairs, compared: dict[str, str], lib_zone, geo: Geo) -> Optional[tuple[float, str]]:
+    """(height px, size class) of the hero, the yardstick for the others."""
+    for entity, obj in pairs:
+        if entity.hero:
+            cls = size_class(entity, obj, compared)[0]
+            return _base_height(entity, obj, lib_zone(obj), geo, compared, None), cls
+    return None
 
 
 def drawable(graph: SceneGraph, lib: Library) -> list[tuple[Entity, LibraryObject]]:
@@ -163,13 +191,18 @@ def drawn_names(graph: SceneGraph, lib: Library) -> tuple[str, ...]:
     return tuple(sorted({n for e, obj in drawable(graph, lib) for n in (e.lemma, *obj.names)}))
 
 
-def select_items(graph: SceneGraph, lib: Library, geo: Geo) -> list[Item]:
-    """The items to place: hero, then related entities, then the rest, then extra copies."""
+def select_items(graph: SceneGraph, lib: Library, geo: Geo, skip: frozenset[str] = frozenset(),
+                 compared: Optional[dict[str, str]] = None) -> list[Item]:
+    """The items to place: hero, then related entities, then the rest, then extra copies.
+    `skip`: entities placed otherwise (worn or held: attire.py); `compared`: size classes from
+    the text's comparisons (sizes.comparisons)."""
+    compared = compared or {}
     rels = [r for r in graph.relations if not r.negated]
     related = {r.subject for r in graph.relations} | {r.object for r in graph.relations}
     landmarks = {r.object for r in rels if r.predicate in LANDMARK_PREDICATES}
     supported = {r.subject for r in rels if r.predicate in SUPPORTED}
-    pairs = drawable(graph, lib)
+    pairs = [p for p in drawable(graph, lib) if p[0].id not in skip]
+    hero = _hero_size(pairs, compared, lambda o: zone_of(o, True, geo), geo)
     pairs.sort(key=lambda p: (not p[0].hero, p[0].id not in related))
     items: list[Item] = []
     for copy in range(MAX_COPIES):
@@ -179,7 +212,7 @@ def select_items(graph: SceneGraph, lib: Library, geo: Geo) -> list[Item]:
             if copy >= (1 if entity.hero else min(entity.count, MAX_COPIES)):
                 continue
             zone = zone_of(obj, entity.hero and copy == 0, geo)
-            base = _base_height(entity, obj, zone, geo)
+            base = _base_height(entity, obj, zone, geo, compared, hero)
             big = entity.id in landmarks and copy == 0
             # a landmark may grow until it can hold what relates to it (a hero in a shell)
             smax = 1.1 if entity.hero else 0.9 * geo.H / base if big else min(1.5, 0.9 * geo.H / base)

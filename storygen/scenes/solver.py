@@ -33,7 +33,8 @@ SWEEPS = 14
 RESTARTS = 3
 INVERSE = {"above": "below", "below": "above", "on": "support", "in": "contain", "near": "near",
            "behind": "in_front_of", "in_front_of": "behind", "left_of": "right_of",
-           "right_of": "left_of", "between": "near"}
+           "right_of": "left_of", "between": "near", "riding_on": "support",
+           "worn_by": "near", "held_by": "near"}  # worn/held things are placed by attire.py
 
 
 class Problem:
@@ -195,7 +196,7 @@ class Problem:
             cx, bot = ocx + u(-0.15, 0.15) * ow, obot + u(-0.03, 0.03) * H
         elif pred == "below":
             cx, bot = ocx + u(-0.25, 0.25) * ow, obot + u(-0.1 * h, 0.1 * H) + h
-        elif pred == "on":
+        elif pred in ("on", "riding_on"):
             cx, bot = ocx + u(-0.2, 0.2) * ow, oy + u(0.12, 0.35) * oh
         elif pred == "support":  # the item holds `other` on its top part
             h = max(h, 0.9 * ow)

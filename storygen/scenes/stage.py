@@ -20,6 +20,7 @@ from ..options import load_options
 from ..records import SceneGraph, SceneLayout, Story
 from .animate import render_gif
 from .assets import load_library
+from .attire import book_outfits
 from .layout import SCENE_BACKENDS
 from .render import render_layers, render_png
 from .select import drawn_names
@@ -53,6 +54,8 @@ def run_scenes(story: Story, book_dir: Path, settings: Settings, only: Optional[
     graphs = (build_graphs(story.scenes, story.prompt, settings.backends.nlp)
               if only in (None, "graph") else None)
     places = book_settings(story, book_dir, graphs) if only in (None, "layout") else []
+    outfits = book_outfits(_graphs(story, book_dir, graphs), load_library()) \
+        if only in (None, "layout") else []
     for n in numbers:
         folder = scene_dir(book_dir, n)
         graph_path, layout_path = folder / "graph.json", folder / "layout.json"
@@ -62,7 +65,8 @@ def run_scenes(story: Story, book_dir: Path, settings: Settings, only: Optional[
         if only in (None, "layout"):
             graph = read_record(graph_path, SceneGraph) if only == "layout" else graph
             layout = layout_fn(graph, story.prompt, accent, settings.image.width,
-                               settings.image.height, scene_seed(story, n), setting=places[n - 1])
+                               settings.image.height, scene_seed(story, n), setting=places[n - 1],
+                               outfit=outfits[n - 1])
             written.append(write_record(layout_path, layout))
         if only in (None, "render"):
             layout = read_record(layout_path, SceneLayout) if only == "render" else layout
@@ -87,6 +91,19 @@ def book_settings(story: Story, book_dir: Path, graphs: Optional[list[SceneGraph
         texts.append(SceneText(graph.resolved_text or graph.text, drawn_names(graph, lib))
                      if graph is not None else SceneText(text))
     return read_book(story.prompt.theme, texts)
+
+
+def _graphs(story: Story, book_dir: Path, graphs: Optional[list[SceneGraph]]) -> list[SceneGraph]:
+    """The story's graphs: given, else read from the book (a scene without one is empty)."""
+    if graphs:
+        return graphs
+    out = []
+    for n in range(1, len(story.scenes) + 1):
+        path = scene_dir(book_dir, n) / "graph.json"
+        out.append(read_record(path, SceneGraph) if path.is_file() else SceneGraph(
+            index=n, text="", resolved_text="", entities=(), relations=(), actions=(), cues=(),
+            theme=story.prompt.theme, backend="none"))
+    return out
 
 
 def _write_layers(folder: Path, layout: SceneLayout) -> list[Path]:

@@ -1,0 +1,105 @@
+"""Issue 22 part 3: worn and held things drawn on their owner, in the colour the text names."""
+from storygen.options import load_options
+from storygen.records import Action, Entity, Prompt, Relation, SceneGraph
+from storygen.scenes.assets import load_library
+from storygen.scenes.attire import attachments, book_outfits, with_relations
+from storygen.scenes.evaluate import layout_report
+from storygen.scenes.layout_model import compose_layout
+
+OPTIONS = load_options()
+LIB = load_library()
+W, H = 1024, 768
+RED = OPTIONS.colors["red"]
+
+
+def ent(eid, hero=False, attrs=(), mention=None):
+    return Entity(id=eid, lemma=eid, mention=mention or eid, object_id=eid, attributes=attrs, hero=hero)
+
+
+def graph(theme, entities, text, relations=(), actions=(), index=1):
+    return SceneGraph(index=index, text=text, resolved_text=text, entities=tuple(entities),
+                      relations=tuple(relations), actions=tuple(actions), cues=(), theme=theme,
+                      backend="test")
+
+
+def lay(g, hero, color="teal", **kw):
+    prompt = Prompt(theme=g.theme, hero=hero, color=color, adjective="kind")
+    return compose_layout(g, prompt, OPTIONS.hex(color), W, H, seed=3, **kw)
+
+
+SCARF = graph("jungle", [ent("elephant", hero=True), ent("scarf", attrs=("red",), mention="a red scarf")],
+              "The elephant had a red scarf tied around the elephant's neck.",
+              relations=[Relation("scarf", "near", "elephant")])  # what the parser makes of it
+
+
+def test_red_scarf_is_worn_at_the_neck_in_red():
+    (att,) = attachments(SCARF, LIB)
+    assert (att.item, att.owner, att.kind, att.slot, att.color) == ("scarf", "elephant", "worn", "neck", RED)
+    # the parser's "near" gives way to worn_by
+    assert with_relations(SCARF, (att,)) == (Relation("scarf", "worn_by", "elephant"),)
+
+
+def test_red_scarf_drawn_on_the_elephant_and_the_elephant_not_red():
+    layout = lay(SCARF, "elephant")
+    objs = {o.entity: o for o in layout.objects}
+    scarf, elephant = objs["scarf"], objs["elephant"]
+    assert scarf.worn_by == "elephant" and scarf.tint == RED
+    assert elephant.tint is None  # neither red nor the accent: the named item carries the colour
+    assert scarf.z > elephant.z
+    e, s = elephant.box, scarf.box
+    assert e.x <= s.x + s.w / 2 <= e.x + e.w and e.y <= s.y + s.h / 2 <= e.y + e.h  # on her
+    assert s.h < 0.5 * e.h
+    # the neck: below the top of the head, not on the ground beside her
+    assert s.y + s.h / 2 > e.y + 0.3 * e.h
+
+
+def test_untinted_worn_thing_of_the_hero_takes_the_chosen_colour():
+    g = graph("farm", [ent("cow", hero=True), ent("hat")], "The cow wore a hat.",
+              actions=[Action("cow", "wear", "hat")])
+    objs = {o.entity: o for o in lay(g, "cow", color="purple").objects}
+    assert objs["hat"].tint == OPTIONS.hex("purple") and objs["cow"].tint is None
+    assert objs["hat"].box.y < objs["cow"].box.y + 0.3 * objs["cow"].box.h  # on the head
+
+
+def test_carried_leaf_is_held_in_pink():
+    g = graph("jungle", [ent("monkey", hero=True), ent("leaf", attrs=("pink",))],
+              "The monkey carried a pink leaf.", actions=[Action("monkey", "carry", "leaf")])
+    (att,) = attachments(g, LIB)
+    assert (att.kind, att.slot, att.color) == ("held", "hand", OPTIONS.colors["pink"])
+    objs = {o.entity: o for o in lay(g, "monkey").objects}
+    assert objs["leaf"].worn_by == "monkey"
+
+
+def test_creatures_are_not_worn_and_big_things_not_held():
+    g = graph("jungle", [ent("monkey", hero=True), ent("elephant"), ent("tree")],
+              "The monkey carried the elephant and held a tree.",
+              actions=[Action("monkey", "carry", "elephant"), Action("monkey", "hold", "tree")])
+    assert attachments(g, LIB) == ()
+
+
+def test_worn_things_carry_to_later_scenes_but_the_slot_can_change_hands():
+    first = graph("jungle", [ent("elephant", hero=True), ent("scarf", attrs=("red",))],
+                  "The elephant wore a red scarf.", actions=[Action("elephant", "wear", "scarf")])
+    later = graph("jungle", [ent("elephant", hero=True)], "The elephant walked home.", index=2)
+    outfits = book_outfits([first, later], LIB)
+    assert outfits[0].worn == () and outfits[1].named_item
+    (carried,) = outfits[1].worn
+    assert carried.item == "scarf" and carried.color == RED
+    objs = {o.entity: o for o in lay(later, "elephant", outfit=outfits[1]).objects}
+    assert objs["scarf"].worn_by == "elephant" and objs["elephant"].tint is None
+
+
+def test_crown_on_princess_covers_her_drawn_crown_and_is_on_her():
+    g = graph("castle", [ent("princess", hero=True), ent("castle"), ent("crown")],
+              "The princess stood in front of the castle with a crown on her head.",
+              relations=[Relation("princess", "in_front_of", "castle"), Relation("crown", "on", "princess")])
+    layout = lay(g, "princess")
+    objs = {o.entity: o for o in layout.objects}
+    crown, princess = objs["crown"].box, objs["princess"].box
+    _, top, bottom = LIB.content("princess")
+    vy, vh = princess.y + top * princess.h, princess.h * (bottom - top)
+    _, _, cbottom = LIB.content("crown")
+    crown_bottom = crown.y + cbottom * crown.h
+    # over the drawn crown (its bottom rim at ~0.42 of her height), not perched above it
+    assert vy + 0.3 * vh < crown_bottom < vy + 0.55 * vh
+    assert all(v for _, v in layout_report(layout, g, LIB)["relations"])
