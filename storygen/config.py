@@ -115,12 +115,12 @@ def config_schemas() -> dict[str, type[Record]]:
     from .coherence.train import TrainRankerConfig
     from .corpus.stories import CorpusConfig
     from .fluency import WordsConfig
-    from .lm.baseline import Baselines
+    from .lm.baseline import BaselinesFile
     from .lm.recipe import TrainRecipe
     from .options import Options
     from .safety import BlockList, SafetyConfig
 
-    return {"default.yaml": Settings, "quick.yaml": Settings, "options.yaml": Options, "baselines.yaml": Baselines,
+    return {"default.yaml": Settings, "quick.yaml": Settings, "options.yaml": Options, "baselines.yaml": BaselinesFile,
             "blocklist.yaml": BlockList, "safety.yaml": SafetyConfig, "corpus.yaml": CorpusConfig,
             "train_ranker.yaml": TrainRankerConfig, "audio.yaml": AudioConfig,
             "train_planner.yaml": TrainRecipe, "train_generator.yaml": TrainRecipe,

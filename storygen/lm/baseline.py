@@ -1,14 +1,17 @@
 """The story grammar of the `template` baselines (configs/baselines.yaml) and how it is filled.
 
 A template story is one of the corpus's plot kinds told in five scenes: a shared setup, then the
-plot's problem, attempt, turn and ending. Each plot scene has hand-written variants ("tracks");
-a candidate tells one track from start to end, so its scenes always follow one another.
+plot's problem, attempt, turn and ending, each plot in its own file under configs/plots/. A plot
+scene has hand-written variants ("tracks") or, for the turn, variants per adjective: the hero's
+adjective is what solves the problem ("the curious hedgehog peeked under every leaf until ..."),
+so the turn is written for each adjective, and every track's ending follows from every turn. A
+candidate tells one track from start to end, so its scenes always follow one another.
 """
 from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..config import CONFIG_DIR, load_config
@@ -22,7 +25,7 @@ ROLE_SLOTS = ("hero", "place", "place2", "friend", "friend2", "stranger", "thing
 _YOO = ("uni", "use", "usu", "eu", "one")
 _SLOT = re.compile(r"\{(\w+)\}")
 _SMALL = {"a", "an", "the", "and", "or", "of", "on", "in", "at", "to", "for", "by", "with",
-          "under", "near", "among", "beside", "down", "up"}
+          "under", "near", "among", "beside", "down", "up", "from", "into"}
 
 
 @dataclass(frozen=True)
@@ -55,18 +58,34 @@ class ThemeBank(Record):
 @dataclass(frozen=True)
 class SceneSpec(Record):
     roles: tuple[str, ...]  # the plan's keywords for this scene, in this order
-    variants: tuple[tuple[str, ...], ...]  # each a list of sentence patterns
+    variants: tuple[tuple[str, ...], ...] = ()  # one per track, each a list of sentence patterns
+    # adjective -> its own variants (any of which may follow any track); used instead of
+    # `variants` when the hero's adjective is here
+    by_adjective: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class PlotSpec(Record):
+    name: str
     titles: tuple[str, ...]
     beats: tuple[str, ...]
     scenes: tuple[SceneSpec, ...]  # problem, attempt, turn, ending
 
 
 @dataclass(frozen=True)
+class BaselinesFile(Record):
+    """configs/baselines.yaml: everything but the plots, which it names in order."""
+    pronouns: dict[str, str]
+    looks: dict[str, str]
+    adjectives: dict[str, Adjective]
+    themes: dict[str, ThemeBank]
+    setup: SceneSpec
+    plots: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Baselines(Record):
+    """The whole grammar: baselines.yaml with its plots read from configs/plots/."""
     pronouns: dict[str, str]
     looks: dict[str, str]
     adjectives: dict[str, Adjective]
@@ -100,24 +119,68 @@ def _check(b: Baselines, where: str) -> Baselines:
         if len(plot.scenes) != 4 or len(plot.beats) != 5 or not plot.titles:
             problems.append(f"plots.{name}: needs 4 scenes, 5 beats and a title")
         specs += [(f"plots.{name}.scenes[{i}]", s) for i, s in enumerate(plot.scenes)]
+    for name, plot in b.plots.items():
+        counts = {len(s.variants) for s in plot.scenes if s.variants}
+        if len(counts) > 1:
+            problems.append(f"plots.{name}: every scene with variants needs the same number (one per"
+                            f" track), not {sorted(counts)}")
     for label, scene in specs:
         bad = [r for r in scene.roles if r not in ROLE_SLOTS]
         if bad:
             problems.append(f"{label}: roles {bad} are not keyword slots {list(ROLE_SLOTS)}")
-        for j, variant in enumerate(scene.variants):
+        if not scene.variants and not scene.by_adjective:
+            problems.append(f"{label}: needs variants or by_adjective")
+        if scene.by_adjective:
+            gaps = [a for a in opts.adjectives if not scene.by_adjective.get(a)]
+            problems += [f"{label}.by_adjective: no variant for {gaps}"] if gaps else []
+            problems += [f"{label}.by_adjective.{a}: not a curated adjective" for a in scene.by_adjective
+                         if a not in opts.adjectives]
+        patterned = [(f"variants[{j}]", v) for j, v in enumerate(scene.variants)]
+        patterned += [(f"by_adjective.{a}[{j}]", v) for a, vs in scene.by_adjective.items()
+                      for j, v in enumerate(vs)]
+        for where, variant in patterned:
             used = {m.removeprefix("at_") for s in variant for m in _SLOT.findall(s.lower())}
             missing = [r for r in scene.roles if r not in used]
             if missing:
-                problems.append(f"{label}.variants[{j}] never says {missing}")
+                problems.append(f"{label}.{where} never says {missing}")
     if problems:
         raise ConfigError(f"{where}: " + "; ".join(problems))
     return b
 
 
+def plot_path(name: str):
+    return CONFIG_DIR / "plots" / f"{name.replace(' ', '-')}.yaml"
+
+
 @lru_cache(maxsize=None)
 def load_baselines() -> Baselines:
     path = CONFIG_DIR / "baselines.yaml"
-    return _check(load_config(path, Baselines), str(path))
+    head = load_config(path, BaselinesFile)
+    plots = {}
+    for name in head.plots:
+        if not plot_path(name).exists():
+            raise ConfigError(f"{path}: plot {name!r} has no file {plot_path(name)}")
+        plot = load_config(plot_path(name), PlotSpec)
+        if plot.name != name:
+            raise ConfigError(f"{plot_path(name)}: name is {plot.name!r}, expected {name!r}")
+        plots[name] = plot
+    b = Baselines(pronouns=head.pronouns, looks=head.looks, adjectives=head.adjectives,
+                  themes=head.themes, setup=head.setup, plots=plots)
+    return _check(b, f"{path} (+ {CONFIG_DIR / 'plots'})")
+
+
+def tracks(plot: PlotSpec) -> int:
+    """How many tracks a plot has (every scene with variants has one per track)."""
+    return max((len(s.variants) for s in plot.scenes), default=1) or 1
+
+
+def tell(plot: PlotSpec, adjective: str, track: int, turn: int) -> list[tuple[str, ...]]:
+    """The sentence patterns of a plot's four scenes: the track's, or the adjective's own."""
+    out = []
+    for spec in plot.scenes:
+        own = spec.by_adjective.get(adjective)
+        out.append(own[turn % len(own)] if own else spec.variants[track % len(spec.variants)])
+    return out
 
 
 def pick(rng: random.Random, words: tuple[str, ...], avoid: tuple[str, ...] = ()) -> str:
@@ -139,7 +202,7 @@ def fix_articles(text: str) -> str:
 def title_case(text: str) -> str:
     """"the silly mermaid and the teal watering can" -> "The Silly Mermaid and the Teal Watering
     Can": every word capitalised but the small ones, which stay small unless they come first."""
-    words = text.split()
+    words = fix_articles(text).split()  # "a igloo" -> "an igloo" before the capitals
     return " ".join(w.lower() if i and w.lower() in _SMALL else w[:1].upper() + w[1:]
                     for i, w in enumerate(words))
 
@@ -183,6 +246,9 @@ def draw(prompt, seed: int) -> tuple[str, dict[str, str]]:
         "fpron": friend_p[0], "fobj": friend_p[1], "fposs": friend_p[2],
         "habit": adj.habit, "worry": adj.worry, "trait_turn": adj.trait_turn, "trait_end": adj.trait_end,
     }
+    # drawn last, so that adding it kept every earlier draw (and book) of a seed as it was
+    stranger_p = PRONOUNS[b.pronouns.get(slots["stranger"]) or rng.choice(("she", "he"))]
+    slots.update(spron=stranger_p[0], sobj=stranger_p[1], sposs=stranger_p[2])
     return plot, with_places(slots, bank)
 
 

@@ -1,8 +1,9 @@
 """Writers: a Plan -> K candidate stories.
 
-`template` is the named baseline: the plan's plot told from configs/baselines.yaml with the
-plan's keywords; each candidate tells one of the plot's tracks with one of the setups, chosen
-by its own seed, so the K candidates differ while each one holds together.
+`template` is the named baseline: the plan's plot told from configs/baselines.yaml and
+configs/plots/ with the plan's keywords; each candidate tells one of the plot's tracks with one
+of the setups and one of the adjective's turns, chosen by its own seed, so the K candidates
+differ while each one holds together.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import random
 
 from ..records import Candidate, Candidates, Plan
 from ..registry import Registry
-from .baseline import draw, fill, fix_articles, load_baselines, title_case, with_places
+from .baseline import draw, fill, fix_articles, load_baselines, tell, title_case, tracks, with_places
 
 WRITERS: Registry = Registry("writer")
 
@@ -36,14 +37,15 @@ class TemplateWriter:
             cseed = seed * 1000 + i
             rng = random.Random(f"write:{cseed}")
             track, setup = rng.randrange(64), rng.choice(b.setup.variants)
+            turn = rng.randrange(64)
             scenes = [" ".join(fill(s, slots) for s in setup)]
-            scenes += [" ".join(fill(s, slots) for s in spec.variants[track % len(spec.variants)])
-                       for spec in plot.scenes]
+            scenes += [" ".join(fill(s, slots) for s in patterns)
+                       for patterns in tell(plot, plan.prompt.adjective, track, turn)]
             title = plan.title or title_case(fill(plot.titles[track % len(plot.titles)], slots))
             out.append(Candidate(scenes=tuple(fix_articles(s) for s in scenes), seed=cseed,
                                  backend=self.name, title=title,
                                  settings={"patterns": "configs/baselines.yaml", "plot": plot_name,
-                                           "track": track % len(plot.scenes[0].variants)}))
+                                           "track": track % tracks(plot), "turn": turn}))
         return Candidates(plan=plan, candidates=tuple(out))
 
 
