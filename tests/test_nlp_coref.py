@@ -77,3 +77,27 @@ def test_group_match_needs_every_member(nlp):
     assert _coref_match(coref, ("bear", "owl"), ("bear", "owl"))
     assert not _coref_match(coref, ("bear",), ("bear", "owl"))
     assert _coref_match(coref, (), ()) and not _coref_match(coref, ("owl",), ())
+
+
+@pytest.mark.parametrize("hero, text, expected", [
+    # the words beside an "it" say animal or thing (nlp/lexicon.py: it_preference)
+    ("bear", "The dog barked at the mailman because it wanted to play. It wagged its tail.",
+     [("it", "dog"), ("It", "dog"), ("its", "dog")]),
+    ("bear", "The puppy found a ball in the yard. It rolled under the bed.", [("It", "ball")]),
+    ("bear", "The bird built a nest in the bush. It was made of twigs and moss.", [("It", "nest")]),
+    ("bear", "The tiger cub wanted to climb the rock, but it was too steep.", [("it", "rock")]),
+    # a fronted clause points ahead when nothing came before
+    ("fox", "When she woke up, the bear stretched her arms.", [("she", "bear"), ("her", "bear")]),
+    ("fox", "As soon as it rose, the sun warmed the garden.", [("it", "sun")]),
+    # given names the tagger takes for nouns, with the pronoun their name suggests
+    ("fox", "Pia planted a tiny seed. Every day she gave it a little water.",
+     [("she", "Pia"), ("it", "seed")]),
+    ("fox", "Lily and her mom went to the park. They saw a big tree.",
+     [("her", "Lily"), ("They", "Lily+mom")]),
+    # a coordinated subject is plural as a group, not each of its members
+    ("fox", "The owl and the crow were old friends. They shared their lunch.",
+     [("They", "crow+owl"), ("their", "crow+owl")]),
+])
+def test_it_for_animals_and_things_names_and_cataphora(nlp, hero, text, expected):
+    links, _ = resolve(nlp, hero, text)
+    assert links[0] == expected

@@ -49,6 +49,15 @@ def test_hero_phrase_entity_and_relation(nlp):
     ("The turtle waited in front of the ship, to the left of the anchor.",
      [("turtle", "in_front_of", "ship"), ("turtle", "left_of", "anchor")]),
     ("The octopus looked under the rock and swam to the cave.", []),
+    # held and ridden things (nlp/holding.py): a verb, not a preposition, says where they are
+    ("Mia held a red balloon.", [("balloon", "held_by", "Mia")]),
+    ("Grandpa sat on the bench, holding a newspaper.",
+     [("Grandpa", "on", "bench"), ("newspaper", "held_by", "Grandpa")]),
+    ("The knight rode a white horse.", [("knight", "riding_on", "horse")]),
+    ("The prince rode on a donkey.", [("prince", "riding_on", "donkey")]),
+    ("The elephant carried the monkey on her back.", [("monkey", "on", "elephant")]),
+    ("A starfish lay on the rock.", [("starfish", "on", "rock")]),
+    ("The anchor lay on the sand near the shipwreck.", [("anchor", "on", "sand"), ("anchor", "near", "shipwreck")]),
 ])
 def test_relation_patterns(nlp, text, expected):
     assert rels(nlp.build_graph(text, 1, PROMPT)) == expected

@@ -15,14 +15,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .lexicon import (ABSTRACT, ANIMALS, BODY_PARTS, FEMALE, FEMALE_NAMES, HUMANS, KIN, MALE,
+                      MALE_NAMES, PEOPLE, ROLE_NOUNS, it_preference)
+from .mentions import ecm, is_name, noun_lemma, pleonastic, role_class, role_of
 from .parse import (SUBJ, Parse, Token, arguments, clause_subject, copula_subject,
                     given_name, governing_verb, mention_phrase, noun_number)
 
 DECAY = 0.3  # salience kept per sentence back: steep, so the last sentence dominates
 ROLE_WEIGHT = {"subj": 80, "there": 70, "obj": 50, "dative": 40, "obl": 30, "poss": 30, "other": 20}
-PARALLEL, HERO, IT_ANIMATE, AMBIGUOUS_PLURAL, FALLBACK_GROUP = 35, 10, 150, 20, 15
+PARALLEL, HERO, AMBIGUOUS_PLURAL, FALLBACK_GROUP = 35, 10, 20, 15
+# "it" for an animal: a mild cost when the words around the "it" say nothing, a strong one when
+# they say "thing" ("it rolled", "it was locked"), none when they say "animal" ("it wagged");
+# and a thing loses THING_FOR_ANIMATE when they say "animal" (IT_ANIMATE_THING for "its head").
+IT_ANIMATE, IT_ANIMATE_THING, THING_FOR_ANIMATE = 40, 150, 60
 FORGOTTEN = 1.0  # salience below this (about 4 sentences unmentioned): no longer a candidate,
 # except the hero, who stays available to a "she" at any distance
+CATAPHORA_BELOW = 100  # a pronoun with no antecedent this strong may point ahead (see _cataphor)
 LOCAL_SUBJECT = 50  # "Bolt flashed his lights": a possessive leans to its own clause's subject
 
 PRONOUNS = {  # word -> (plural, gender); gender None = any
@@ -34,41 +42,6 @@ PRONOUNS = {  # word -> (plural, gender); gender None = any
 }
 REFLEXIVE = {"himself", "herself", "itself", "themselves"}
 POSSESSIVE = {"his", "its", "their", "hers", "theirs"}
-
-FEMALE = set("mermaid princess queen witch hen cow ewe lioness mother mom mum mommy grandma granny "
-             "grandmother girl sister aunt lady woman daughter fairy mare spacewoman doe".split())
-MALE = set("merman prince king wizard rooster cockerel boy brother father dad daddy grandpa "
-           "grandfather uncle man son knight bull ram stallion spaceman stag sorcerer".split())
-PEOPLE = set("knight farmer gardener child kid friend baby family villager troll ghost giant elf "
-             "goblin people person teacher pirate sailor fisherman baker hippo badger otter walrus "
-             "seahorse starfish lizard bat cub chick pal buddy pet animal bird creature parrotfish "
-             "guard cook queen king chef captain monster twin neighbour neighbor".split()) | FEMALE | MALE
-ROLE_NOUNS = {"friend", "pal", "buddy", "pet", "companion", "neighbour", "neighbor"}
-TIME_NOUNS = set("day morning afternoon evening night time moment minute hour week year today tonight "
-                 "yesterday tomorrow while autumn winter spring summer monday tuesday wednesday "
-                 "thursday friday saturday sunday bedtime noon midnight dawn dusk sunset sunrise "
-                 "weekend".split())
-# Abstract nouns are tracked (an "it" may name "the idea") but never drawn or related.
-ABSTRACT = set("idea help fun story thing trick game joke answer question plan adventure surprise "
-               "sound noise voice cry word song hug kiss smile ride picnic party dream breath turn "
-               "look nap sleep promise reason problem chance job work lesson hello goodbye sorry "
-               "thanks lunch dinner breakfast goodnight wish".split())
-NOT_MENTIONS = set("way lot bit kind sort half rest all one none everything nothing something "
-                   "anything other first end beginning start home line ring row circle shape color "
-                   "colour name".split())
-PART_NOUNS = {"top", "bottom", "side", "edge", "middle", "centre", "center", "front", "left", "right",
-              "foot", "end", "corner", "inside", "outside", "surface"}
-BODY_PARTS = set("head nose back tail shoulder hand paw arm leg foot fin flipper wing beak trunk horn "
-                 "neck ear eye mouth tummy belly lap claw fur hair face cheek toe finger tooth "
-                 "whisker mane hoof".split())
-QUANTITY = set("school pile bunch group flock herd pair lot handful heap family swarm crowd "
-               "couple stack row piece".split())
-WEATHER_VERBS = {"rain", "snow", "pour", "drizzle", "thunder", "hail", "freeze", "storm", "sleet"}
-WEATHER_ADJ = set("sunny rainy windy cold hot warm dark light late early quiet snowy cloudy foggy "
-                  "stormy bright chilly freezing".split())
-EXTRAPOSE_ADJ = set("hard easy fun nice good great important impossible difficult lovely wonderful "
-                    "sad strange scary time true".split())
-
 
 @dataclass
 class EntityState:
@@ -105,7 +78,7 @@ class StoryCoref:
 
     def __init__(self, hero: str | None = None, animate_lemmas: frozenset[str] = frozenset()):
         self.hero = hero
-        self.animate_lemmas = animate_lemmas | PEOPLE
+        self.animate_lemmas = animate_lemmas | PEOPLE | ANIMALS
         self.entities: dict[str, EntityState] = {}
         self.mentions: list[MentionRec] = []
         self.names: dict[str, str] = {}
@@ -117,7 +90,7 @@ class StoryCoref:
         lemma = noun_lemma(p, t)
         if lemma is None:
             return None
-        if t.pos == "PROPN" and t.text in self.names:
+        if is_name(t) and t.text in self.names:
             return self.entities[self.names[t.text]]
         plural = noun_number(p, t)
         hero_head = self.hero.split()[-1] if self.hero else None
@@ -137,10 +110,12 @@ class StoryCoref:
             eid, n = f"{lemma.replace(' ', '_')}_{n}", n + 1
         e = self._get_or_make(eid, lemma)
         e.plural = plural
-        if t.pos == "PROPN":
+        if is_name(t):
             e.names.add(t.text)
             self.names[t.text] = e.id
             e.animate = True
+            low = t.text.lower()
+            e.gender = e.gender or ("f" if low in FEMALE_NAMES else "m" if low in MALE_NAMES else None)
         return e
 
     def _get_or_make(self, eid: str, lemma: str, hero: bool = False) -> EntityState:
@@ -174,7 +149,7 @@ class StoryCoref:
                         e.animate = True
         deferred = []
         for t in toks:  # nominal mentions
-            if t.pos not in ("NOUN", "PROPN") or t.dep == "compound" and t.head != t.i and \
+            if t.pos not in ("NOUN", "PROPN") and not is_name(t) or t.dep == "compound" and t.head != t.i and \
                     p.tokens[t.head].pos in ("NOUN", "PROPN"):
                 continue
             if t.pos == "PROPN" and any(t.text in e.names for e in self.entities.values()) \
@@ -182,6 +157,9 @@ class StoryCoref:
                 scene.links[t.i] = (self.names[t.text],)
                 continue
             subj = copula_subject(p, t)
+            if subj is None and t.dep == "appos" and t.pos == "NOUN" and p.tokens[t.head].pos == "NOUN" \
+                    and not any(c.dep == "poss" for c in p.children(t.i)):  # not "lent the dragon his cloak"
+                subj = t.head  # "his friend the bird": one entity, like "his friend was a bird"
             if subj is not None:  # predicate nominal: "the fruit was a mango"
                 deferred.append((t, subj))
                 continue
@@ -248,16 +226,20 @@ class StoryCoref:
             local = scene.links.get(subj.i) if subj is not None and subj.i < t.i else None
             if local in scores:
                 scores[local] += LOCAL_SUBJECT
-        creature = word == "its" and p.tokens[t.head].lemma.lower() in BODY_PARTS  # "its head"
+        pref = _it_words(p, t) if word in ("it", "its") else None
         best, best_score = (), float("-inf")
         for key, score in scores.items():
-            ok, adj = self._compatible(key, plural, gender, creature)
+            ok, adj = self._compatible(key, plural, gender, pref)
             if ok and (score >= FORGOTTEN or self.entities[key[0]].hero) and score + adj > best_score:
                 best, best_score = key, score + adj
         if plural:
             group = self._fallback_group(scores, sent, banned)
             if group is not None and group[1] > best_score:
-                best = group[0]
+                best, best_score = group
+        if best_score < CATAPHORA_BELOW:
+            ahead = _cataphor(p, t, scene)  # "When she woke up, the bear stretched"
+            if ahead and self._compatible(ahead, plural, gender, pref)[0]:
+                best = ahead
         if len(best) == 1 and gender in ("m", "f") and word not in POSSESSIVE and t.tag != "PRP$":
             e = self.entities[best[0]]
             e.gender = e.gender or gender
@@ -277,13 +259,13 @@ class StoryCoref:
                 continue
             by_sent = per_sent.setdefault(m.key, {})
             by_sent[m.sent] = max(by_sent.get(m.sent, 0.0), 100.0 + ROLE_WEIGHT[m.role])
-            if sent - m.sent <= 1 and _role_class(m.role) == _role_class(role) != "other":
+            if sent - m.sent <= 1 and role_class(m.role) == role_class(role) != "other":
                 parallel.add(m.key)
         return {key: sum(w * DECAY ** (sent - s) for s, w in by_sent.items())
                 + (PARALLEL if key in parallel else 0.0) for key, by_sent in per_sent.items()}
 
     def _compatible(self, key: tuple[str, ...], plural: bool, gender: str | None,
-                    creature: bool = False) -> tuple[bool, float]:
+                    pref: str | None = None) -> tuple[bool, float]:
         if len(key) > 1:
             return plural, 0.0
         e = self.entities[key[0]]
@@ -299,8 +281,11 @@ class StoryCoref:
         if gender in ("m", "f"):
             return e.animate and e.gender in (None, gender), adj
         if e.animate:  # "it" for an animal is possible, but not once it has been he/she
-            return e.gender in (None, "n") and not e.names, adj - (0 if creature else IT_ANIMATE)
-        return True, adj - (IT_ANIMATE if creature else 0)
+            if e.lemma.split()[-1] in HUMANS or e.names:
+                return False, 0.0
+            cost = {"animate": 0, "body": 0, "thing": IT_ANIMATE_THING}.get(pref, IT_ANIMATE)
+            return e.gender in (None, "n") and not e.names, adj - cost
+        return True, adj - {"animate": THING_FOR_ANIMATE, "body": IT_ANIMATE_THING}.get(pref, 0)
 
     def _fallback_group(self, scores, sent, banned):
         """'They' with no plural antecedent: the two most salient characters still in mind,
@@ -322,7 +307,7 @@ class StoryCoref:
             out.update(scene.links.get(t.head, ()))
             return out
         verb = governing_verb(p, t)
-        if verb is not None and _ecm(t):
+        if verb is not None and ecm(t):
             verb = governing_verb(p, verb)
         elif verb is not None and t.dep in SUBJ and p.tokens[t.head].i == verb.i:
             return out
@@ -337,73 +322,39 @@ class StoryCoref:
 # ---------------------------------------------------------------- parse helpers
 
 
-def _role_class(role: str) -> str:
-    return {"subj": "subj", "there": "subj", "obj": "obj"}.get(role, "other")
+def _cataphor(p: Parse, t: Token, scene: SceneCoref) -> tuple[str, ...]:
+    """The main clause's subject when the pronoun sits in a clause fronted before it ("After
+    she finished her tea, the queen went out"): children's books use this often, and with no
+    earlier antecedent it is the only reading."""
+    verb = governing_verb(p, t)
+    while verb is not None and verb.dep not in ("advcl",) and verb.head != verb.i and \
+            verb.dep in ("conj", "xcomp", "ccomp"):
+        verb = p.tokens[verb.head]
+    if verb is None or verb.dep != "advcl" or verb.head == verb.i:
+        return ()
+    main = p.tokens[verb.head]
+    while main.pos not in ("VERB", "AUX") and main.head != main.i:  # "As soon as it rose, ..."
+        main = p.tokens[main.head]
+    if main.i < verb.i:
+        return ()  # not fronted: "the bear stretched when she woke" reads backwards
+    subj = next((c for c in p.children(main.i) if c.dep in SUBJ and c.i > t.i), None)
+    return scene.links.get(subj.i, ()) if subj is not None else ()
 
 
-OBJECTIVE = {"him", "them"}  # and "her" tagged PRP
-
-
-def _ecm(t: Token) -> bool:
-    """'saw him struggling', 'help him catch': an accusative pronoun the parser made the
-    subject of a small clause is the object of the verb above."""
-    return t.dep in SUBJ and (t.lower in OBJECTIVE or t.lower == "her" and t.tag == "PRP")
-
-
-def role_of(p: Parse, t: Token) -> str:
-    while t.dep == "conj" and t.head != t.i:
-        t = p.tokens[t.head]
-    if _ecm(t):
-        return "obj"
-    if t.dep in SUBJ:
-        return "subj"
-    if t.dep == "attr" and any(c.dep == "expl" for c in p.children(t.head)):
-        return "there"
-    if t.dep in ("dobj", "oprd"):
-        return "obj"
-    if t.dep == "dative":
-        return "dative"
-    if t.dep == "pobj":
-        return "obl"
-    if t.dep == "poss":
-        return "poss"
-    return "other"
-
-
-def noun_lemma(p: Parse, t: Token) -> str | None:
-    """The entity lemma of a nominal head, or None for times, abstractions and part nouns."""
-    lemma = t.lemma.lower() if t.pos != "PROPN" else t.text
-    if t.pos == "PROPN":
-        return lemma if t.text[:1].isupper() else None
-    if lemma in ROLE_NOUNS:  # "a crab friend named Pinch" -> crab
-        comp = [c for c in p.children(t.i) if c.dep == "compound" and c.i < t.i]
-        if comp:
-            lemma = comp[-1].lemma.lower()
-    if lemma in TIME_NOUNS or lemma in NOT_MENTIONS or lemma in PART_NOUNS or not lemma.isalpha():
-        return None
-    if lemma in QUANTITY and any(c.dep == "prep" and c.lemma == "of" for c in p.children(t.i)):
-        return None  # "a school of fish": the fish are the mention
-    return lemma
-
-
-def pleonastic(p: Parse, t: Token) -> bool:
-    """'It was a sunny morning', 'it began to rain', 'It was hard to see'."""
-    if t.dep == "expl":
-        return True
+def _it_words(p: Parse, t: Token) -> str | None:
+    """What the words around an "it"/"its" say it is: "its tail" and "it wagged" an animal,
+    "it rolled", "it was locked", "it was too steep" a thing (lexicon.it_preference)."""
+    if t.lower == "its":
+        noun = p.tokens[t.head].lemma.lower()
+        return "body" if noun in BODY_PARTS else "animate" if noun in KIN else None
     if t.dep not in SUBJ:
-        return False
+        return None
     head = p.tokens[t.head]
-    kids = p.children(head.i)
-    if head.lemma in WEATHER_VERBS:
-        return True
-    if any(c.dep == "xcomp" and c.lemma in WEATHER_VERBS for c in kids):
-        return True
     if head.lemma == "be":
-        if any(c.dep == "attr" and c.lemma.lower() in TIME_NOUNS for c in kids):
-            return True
-        if any(c.dep == "acomp" and c.lemma.lower() in WEATHER_ADJ for c in kids):
-            return not any(c.dep == "prep" for c in kids)
-        if any(c.dep == "acomp" and c.lemma.lower() in EXTRAPOSE_ADJ for c in kids) and \
-                any(c.dep in ("xcomp", "ccomp") for c in kids):
-            return True
-    return False
+        kids = p.children(head.i)
+        attr = next((c.lemma.lower() for c in kids if c.dep == "attr" and c.pos == "NOUN"), None)
+        if attr is not None:  # "It was a good plan" names the idea; "it was a fox" a creature
+            return "animate" if attr in ANIMALS | PEOPLE else "thing"
+        adj = next((c.lemma.lower() for c in kids if c.dep == "acomp"), None)
+        return it_preference(None, adj, False) if adj else None
+    return it_preference(head.lemma.lower(), None, t.dep == "nsubjpass")

@@ -178,6 +178,9 @@ def _coref_match(coref, key: tuple[str, ...], ref: tuple[str, ...]) -> bool:
     return True
 
 
+OWN_GOLD_KINDS = {"riding_on": "on"}
+
+
 def evaluate_relations(backend: str = "spacy", path: Path = GOLD_DIR / "relations.jsonl",
                        protect: bool = True) -> dict:
     """backend: a parser name ("spacy", "stanza") or "basic" for the regex baseline."""
@@ -191,8 +194,11 @@ def evaluate_relations(backend: str = "spacy", path: Path = GOLD_DIR / "relation
     for item in load_jsonl(path):
         graph = nlp.build_graph(item["text"], 1, _prompt(item))
         lemma = {e.id: _head(e.lemma) for e in graph.entities}
-        pred = {(lemma.get(r.subject, r.subject), r.predicate, lemma.get(r.object, r.object),
-                 r.negated) for r in graph.relations}
+        # this gold predates held_by / riding_on: a rider is "on" its mount there, and what a
+        # creature holds is not annotated (the blind gold scores both: evaluate_blind.py)
+        pred = {(lemma.get(r.subject, r.subject), OWN_GOLD_KINDS.get(r.predicate, r.predicate),
+                 lemma.get(r.object, r.object), r.negated) for r in graph.relations
+                if r.predicate != "held_by"}
         gold = {(_head(t[0]), t[1], _head(t[2]), len(t) > 3 and t[3] == "not")
                 for t in item["triples"]}
         tp, fp, fn = len(pred & gold), len(pred - gold), len(gold - pred)

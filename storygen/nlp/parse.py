@@ -114,8 +114,9 @@ def clause_subject(p: Parse, t: Token) -> Token | None:
             objects = [c for c in p.children(head.i) if c.dep in ("dobj", "dative")]
             if objects:  # object control: "asked Bolt to help", "told her to go away"
                 return objects[0]
-        if verb.dep in ("conj", "xcomp") or verb.dep == "advcl" and infinitive:
-            verb = head
+        participle = verb.tag == "VBG" and not any(c.dep == "mark" for c in p.children(verb.i))
+        if verb.dep in ("conj", "xcomp") or verb.dep == "advcl" and (infinitive or participle):
+            verb = head  # "sat on the bench, holding a newspaper": Grandpa holds it
         else:
             return None
     return None
@@ -162,7 +163,8 @@ def noun_number(p: Parse, t: Token) -> bool | None:
     if any(c.dep == "nummod" and c.lemma not in ("one", "1") for c in kids) or \
             any(c.lemma in ("these", "those", "many", "several", "few", "both", "all") for c in kids):
         return True
-    if t.dep in SUBJ:  # agreement: "the sheep were" / "the fish was"
+    if t.dep in SUBJ and not any(c.dep == "conj" for c in kids):
+        # agreement: "the sheep were" / "the fish was" (not "the fox and the crow were")
         forms = {c.text.lower() for c in [p.tokens[t.head]] + p.children(t.head)}
         if forms & {"were", "are"}:
             return True
@@ -247,8 +249,9 @@ def _phrase_re(vocab: Vocab) -> re.Pattern:
 # gives swam/NN for 7 of 8 subjects; likewise dove, leapt, shone). Parsed as a verb it tags
 # right, then the original word and lemma are put back.
 VERB_STANDINS = {"swam": ("moved", "swim"), "leapt": ("jumped", "leap"), "shone": ("glowed", "shine"),
-                 "dove": ("dived", "dive")}
-_VERB_RE = re.compile(r"\b(swam|leapt|shone|dove)\b", re.IGNORECASE)
+                 "dove": ("dived", "dive"), "lay": ("rested", "lie")}
+_VERB_RE = re.compile(r"\b(swam|leapt|shone|dove|lay)\b", re.IGNORECASE)
+_NOT_AFTER = {"lay": set("to will would can could must should shall did not never".split())}  # "to lay eggs"
 _NOT_BEFORE_VERB = set("a an the this that one white grey gray little my his her its our their".split())
 
 
@@ -271,7 +274,8 @@ def protect(text: str, vocab: Vocab) -> tuple[str, tuple[Edit, ...]]:
         edits.append(Edit(m.start(1), m.end(1), "", words))
     for m in _VERB_RE.finditer(text):
         before = re.findall(r"[A-Za-z]+", text[max(0, m.start() - 12):m.start()])
-        if before and before[-1].lower() in _NOT_BEFORE_VERB:
+        if before and (before[-1].lower() in _NOT_BEFORE_VERB
+                       or before[-1].lower() in _NOT_AFTER.get(m.group(1).lower(), ())):
             continue  # "a white dove": the bird, not the verb
         standin, lemma = VERB_STANDINS[m.group(1).lower()]
         if m.group(1)[0].isupper():
@@ -342,6 +346,7 @@ def restore(parse: Parse, text: str, edits: tuple[Edit, ...]) -> Parse:
 
 IRREGULAR = set(IRREGULAR_PLURALS) | set("men women people fish sheep deer moose reindeer salmon "
                                           "trout squid shrimp cattle police snowmen".split())
+LEMMA_FIXES = {"cooky": "cookie"}
 _NOMINAL_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "dative"}
 
 
@@ -351,8 +356,11 @@ def normalize(parse: Parse) -> Parse:
     acorn/JJ"), and a plural left unlemmatised ("treetops") loses its -s."""
     out = []
     for t in parse.tokens:
-        if t.pos == "PROPN" and t.text[:1].islower():
-            t = replace(t, pos="NOUN", tag="NNS" if t.tag == "NNPS" else "NN")
+        if t.pos == "PROPN" and (t.text[:1].islower() or t.tag == "NNPS"):
+            # a lowercase or plural "proper noun" is a common noun ("Crumbs lay under the table")
+            t = replace(t, pos="NOUN", tag="NNS" if t.tag == "NNPS" else "NN", lemma=t.lemma.lower())
+        if t.lemma.lower() in LEMMA_FIXES:  # the lemmatiser's "cookies" -> "cooky"
+            t = replace(t, lemma=LEMMA_FIXES[t.lemma.lower()])
         elif t.pos == "ADJ" and t.dep in _NOMINAL_DEPS and any(
                 c.dep == "det" and c.head == t.i for c in parse.tokens[max(0, t.i - 3):t.i]):
             t = replace(t, pos="NOUN", tag="NN")

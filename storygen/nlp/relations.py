@@ -20,7 +20,9 @@ from ..records import Action, Entity, Prompt, Relation, SceneGraph, Story
 from ..scenes.assets import Library, load_library
 from . import spacy_backend, stanza_backend  # noqa: F401  (register nlp "spacy" and "stanza")
 from .basic import find_cues
-from .coref import BODY_PARTS, POSSESSIVE, QUANTITY, REFLEXIVE, SceneCoref, StoryCoref
+from .holding import holding_relations
+from .lexicon import BODY_PARTS, QUANTITY
+from .coref import POSSESSIVE, REFLEXIVE, SceneCoref, StoryCoref
 from .parse import (SUBJ, Parse, Token, clause_subjects, governing_verb,
                     mention_phrase, parse_text, right_edge)
 
@@ -119,6 +121,7 @@ class ParsedNLP:
                                         if r.subject in ids and r.object in ids))
         actions = tuple(dict.fromkeys(a for a in extract_actions(p, scene.links)
                                       if a.subject in ids and (a.object is None or a.object in ids)))
+        relations = holding_relations(actions, relations, animate)
         resolved = rewrite(scene, coref, drawable)
         return SceneGraph(index=index, text=p.text, resolved_text=resolved, entities=entities,
                           relations=relations, actions=actions,
@@ -177,9 +180,12 @@ def extract_relations(p: Parse, links: dict[int, tuple[str, ...]],
         verb = governing_verb(p, prep)
         if anchor is None or prep.lemma == "by" and verb is not None and is_passive(p, verb):
             continue  # "hidden under a stone by the crab": the agent, not a place
-        while anchor.pos == "NOUN" and anchor.i not in links and anchor.dep == "pobj":
-            up = _anchor(p, p.tokens[anchor.head])  # "stood in a line in front of": the line
-            if up is None:                          # is no thing; the PP belongs higher up
+        while anchor.pos == "NOUN" and (anchor.i not in links or anchor.lemma.lower() in GROUND) \
+                and anchor.dep == "pobj":
+            # "stood in a line in front of": the line is no thing, and in "lay on the sand near
+            # the wreck" the sand places nothing: the PP belongs higher up
+            up = _anchor(p, p.tokens[anchor.head])
+            if up is None:
                 break
             anchor = up
         if anchor.pos in ("VERB", "AUX") and anchor.lemma in LOOK_VERBS:

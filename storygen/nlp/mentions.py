@@ -1,0 +1,87 @@
+"""Mentions in a parse, for coreference: which nouns name an entity (and by what lemma), a
+token's grammatical role, given names the tagger missed, and the "it" that names nothing
+("It was a sunny morning"). Pure functions of one parse; coref.py keeps the story's state.
+"""
+from __future__ import annotations
+
+from .lexicon import (EXTRAPOSE_ADJ, FEMALE_NAMES, MALE_NAMES, NOT_MENTIONS, PART_NOUNS, QUANTITY,
+                      ROLE_NOUNS, TIME_NOUNS, WEATHER_ADJ, WEATHER_VERBS)
+from .parse import SUBJ, Parse, Token
+
+
+def role_class(role: str) -> str:
+    return {"subj": "subj", "there": "subj", "obj": "obj"}.get(role, "other")
+
+
+OBJECTIVE = {"him", "them"}  # and "her" tagged PRP
+
+
+def ecm(t: Token) -> bool:
+    """'saw him struggling', 'help him catch': an accusative pronoun the parser made the
+    subject of a small clause is the object of the verb above."""
+    return t.dep in SUBJ and (t.lower in OBJECTIVE or t.lower == "her" and t.tag == "PRP")
+
+
+def role_of(p: Parse, t: Token) -> str:
+    while t.dep == "conj" and t.head != t.i:
+        t = p.tokens[t.head]
+    if ecm(t):
+        return "obj"
+    if t.dep in SUBJ:
+        return "subj"
+    if t.dep == "attr" and any(c.dep == "expl" for c in p.children(t.head)):
+        return "there"
+    if t.dep in ("dobj", "oprd"):
+        return "obj"
+    if t.dep == "dative":
+        return "dative"
+    if t.dep == "pobj":
+        return "obl"
+    if t.dep == "poss":
+        return "poss"
+    return "other"
+
+
+def is_name(t: Token) -> bool:
+    """A proper name: tagged so, or a capitalised common given name the tagger took for a
+    noun ("Pia planted a seed", "Lily and her mom")."""
+    return t.pos == "PROPN" or t.text[:1].isupper() and t.lower in FEMALE_NAMES | MALE_NAMES
+
+
+def noun_lemma(p: Parse, t: Token) -> str | None:
+    """The entity lemma of a nominal head, or None for times, abstractions and part nouns."""
+    lemma = t.lemma.lower() if not is_name(t) else t.text
+    if is_name(t):
+        return lemma if t.text[:1].isupper() else None
+    if lemma in ROLE_NOUNS:  # "a crab friend named Pinch" -> crab
+        comp = [c for c in p.children(t.i) if c.dep == "compound" and c.i < t.i]
+        if comp:
+            lemma = comp[-1].lemma.lower()
+    if lemma in TIME_NOUNS or lemma in NOT_MENTIONS or lemma in PART_NOUNS or not lemma.isalpha():
+        return None
+    if lemma in QUANTITY and any(c.dep == "prep" and c.lemma == "of" for c in p.children(t.i)):
+        return None  # "a school of fish": the fish are the mention
+    return lemma
+
+
+def pleonastic(p: Parse, t: Token) -> bool:
+    """'It was a sunny morning', 'it began to rain', 'It was hard to see'."""
+    if t.dep == "expl":
+        return True
+    if t.dep not in SUBJ:
+        return False
+    head = p.tokens[t.head]
+    kids = p.children(head.i)
+    if head.lemma in WEATHER_VERBS:
+        return True
+    if any(c.dep == "xcomp" and c.lemma in WEATHER_VERBS for c in kids):
+        return True
+    if head.lemma == "be":
+        if any(c.dep == "attr" and c.lemma.lower() in TIME_NOUNS for c in kids):
+            return True
+        if any(c.dep == "acomp" and c.lemma.lower() in WEATHER_ADJ for c in kids):
+            return not any(c.dep == "prep" for c in kids)
+        if any(c.dep == "acomp" and c.lemma.lower() in EXTRAPOSE_ADJ for c in kids) and \
+                any(c.dep in ("xcomp", "ccomp") for c in kids):
+            return True
+    return False
