@@ -134,3 +134,21 @@ def test_the_shipped_sky_file_loads_and_the_gold_books_pass():
     assert load_sky().cues.kind == "sky_cues"
     report = evaluate_settings()
     assert report["scenes"] >= 200 and report["passed"], report["failures"][:5]
+
+
+@pytest.mark.parametrize("theme, scenes, expected", [
+    # a place named in what someone says, or seen far away, is not where the scene is
+    ("underwater", ["The turtle lived on the reef.",
+                    '"My sister went to play in the kelp forest," the clownfish cried.'],
+     ["reef-day", "reef-day"]),
+    ("underwater", ["The octopus lived in a tide pool.",
+                    "She saw little lights far away in the deep sea."], ["tide-pool", "tide-pool"]),
+    # weather passing over the theme's own world does not move the scene
+    ("jungle", ["The elephant played by the mud pool.",
+                "Then a storm rolled over the jungle, and rain poured down."], ["mud-pool", "mud-pool"]),
+    ("castle", ["The cook baked bread in the kitchen.",
+                "Outside, rain lashed at the windows and thunder rumbled over the towers."],
+     ["kitchen", "kitchen"]),
+])
+def test_speech_distance_and_passing_weather_do_not_move_the_scene(theme, scenes, expected):
+    assert [p[0] for p in places(theme, scenes)] == expected

@@ -46,6 +46,17 @@ SCORES = {("outside", "in"): 3, ("outside", "at"): 3, ("outside", "near"): 3,
           ("outside", "bare"): 2, ("inside", "in"): 3, ("inside", "at"): 2, ("inside", "bare"): 1}
 _LIGHT_RANK = {name: k for k, name in enumerate(LIGHTS)}  # day < dusk < night
 _NOT_PLACES = {"night", "dark", "midnight", "evening", "morning", "indoors"}  # times, not places
+# The theme itself ("a storm rolled over the jungle", "the sun shone on the castle"): said of
+# the whole world of the book, so it never moves a scene away from where it is.
+GENERIC = {"jungle", "farm", "castle", "arctic", "forest", "woods", "wood", "garden", "sea", "ocean",
+           "space", "outer space"}
+# "thunder rumbled over the towers": weather passing over a place is not a visit to it
+WEATHER_WORDS = {"storm", "thunder", "rain", "wind", "clouds", "cloud", "fog", "mist", "snow",
+                 "lightning", "hail", "snowstorm", "blizzard", "sandstorm"}
+PASSING = {"over", "across"}
+# "saw little lights far away in the deep sea": a place seen from here, not where we are
+SEEING = {"saw", "see", "sees", "seen", "spotted", "watched", "gazed", "pointed", "shone", "shining"}
+AFAR = {"far", "distance", "faraway"}
 
 
 @dataclass(frozen=True)
@@ -73,12 +84,19 @@ class PlaceReader:
         self.phrases = Phrases(((c, v.name) for v in self.tb.variants for c in v.cues
                                 if c not in _NOT_PLACES), plural=True)
 
-    def _use(self, words: list[str], start: int) -> str:
-        """in | at | near | from | bare: the nearest place preposition before the cue."""
+    def _use(self, words: list[str], start: int, here: str) -> str:
+        """in | at | near | from | bare: the nearest place preposition before the cue; "seen"
+        or "passing" for a place looked at from afar or that weather passes over."""
+        sentence, before = _sentence(words, start)
+        if before & AFAR or set(words[max(0, start - LOOK_BACK):start]) & SEEING and END not in \
+                words[max(0, start - LOOK_BACK):start]:
+            return "seen"
         for j in range(start - 1, max(-1, start - 1 - LOOK_BACK), -1):
             w = words[j]
             if w == END:
                 break
+            if w in PASSING and "_" in sentence and self.variants[here].setting == "inside":
+                return "passing"  # in the kitchen, "thunder rumbled over the towers" (masked)
             if w in ABOUT or (w == "of" and j > 0 and words[j - 1] in ABOUT):
                 return "about"
             if w == "of" and j > 0 and words[j - 1] in ("out", "away"):
@@ -90,17 +108,22 @@ class PlaceReader:
                     return kind
         return "bare"
 
-    def read(self, text: SceneText, words: list[str], here: str) -> tuple[Optional[str], str, bool]:
-        """(variant or None, the cue, leaves_inside): the place the scene names, if any."""
+    def read(self, text: SceneText, words: list[str], here: str, raw: list[str] | None = None
+             ) -> tuple[Optional[str], str, bool]:
+        """(variant or None, the cue, leaves_inside): the place the scene names, if any.
+        `words` have their sky phrases masked; `raw` (the same words unmasked) tell weather."""
+        raw = raw or words
         best: tuple[int, int, str, str] | None = None
         leaves = any(w in EXITS and (k + 1 == len(words) or words[k + 1] not in ("the", "of"))
-                     for k, w in enumerate(words))
+                     and not _weather_seen_from_inside(raw, k) for k, w in enumerate(words))
         for start, end, name in self.phrases.find(words):
             if end < len(words) and words[end] in NOT_PLACE_AFTER:
                 continue
             v: BackgroundVariant = self.variants[name]
-            use = self._use(words, start)
+            use = self._use(words, start, here)
             cue = " ".join(words[start:end])
+            if cue in GENERIC:
+                continue
             if v.setting == "inside" and use == "bare" and cue in text.drawn:
                 use = "drawn"  # "the red barn" is drawn as a barn: we stay outside
             if use == "near" and cue in FURNITURE:
@@ -128,7 +151,9 @@ def read_book(theme: str, scenes: Sequence[SceneText | str], lib: BackgroundLibr
     for scene in scenes:
         scene = SceneText(scene) if isinstance(scene, str) else scene
         words = words_of(scene.text)
-        name, cue, leaves = places.read(scene, sky.masked(words), here)
+        # what characters say ("She went to play in the kelp forest") does not move the scene
+        said = words_of(unquoted(scene.text))
+        name, cue, leaves = places.read(scene, sky.masked(said), here, said)
         if name is None and leaves and places.variants[here].setting == "inside":
             name = outdoors
         here = name or here
@@ -139,6 +164,23 @@ def read_book(theme: str, scenes: Sequence[SceneText | str], lib: BackgroundLibr
         out.append(SceneSetting(variant=here, light=_darker(light or v.light, v.light),
                                 weather=tuple(weather), cue=cue))
     return out
+
+
+def _weather_seen_from_inside(words: list[str], k: int) -> bool:
+    """"Outside, rain lashed at the windows", "the storm was still roaring outside": weather
+    outside, watched from in here ("Outside, snow began to fall" alone may go out, and does)."""
+    sentence = _sentence(words, k)[0]
+    if not sentence & WEATHER_WORDS:
+        return False
+    return bool(sentence & {"window", "windows", "glass", "roof", "walls"}) or \
+        k + 1 == len(words) or words[k + 1] == END
+
+
+def _sentence(words: list[str], k: int) -> tuple[set[str], set[str]]:
+    """The words of the sentence holding words[k], and those of it before words[k]."""
+    a = max((j for j in range(k) if words[j] == END), default=-1) + 1
+    b = next((j for j in range(k, len(words)) if words[j] == END), len(words))
+    return set(words[a:b]), set(words[a:k])
 
 
 def _darker(a: str, b: str) -> str:
