@@ -101,3 +101,12 @@ def test_group_match_needs_every_member(nlp):
 def test_it_for_animals_and_things_names_and_cataphora(nlp, hero, text, expected):
     links, _ = resolve(nlp, hero, text)
     assert links[0] == expected
+
+
+def test_a_name_the_tagger_missed_still_names_the_hero(nlp):
+    """"Bramble/ADJ was a grumpy sheep": the sheep is the hero of the scene, called Bramble."""
+    prompt = Prompt(theme="farm", hero="sheep", color="orange", adjective="grumpy")
+    g = nlp.build_graphs(["Bramble was a grumpy sheep with an orange collar, and she lived in the "
+                          "orchard. Bramble wanted a nap."], prompt)[0]
+    hero = next(e for e in g.entities if e.hero)
+    assert hero.object_id == "sheep" and "Bramble" in g.resolved_text

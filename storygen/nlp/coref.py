@@ -160,10 +160,20 @@ class StoryCoref:
             if subj is None and t.dep == "appos" and t.pos == "NOUN" and p.tokens[t.head].pos == "NOUN" \
                     and not any(c.dep == "poss" for c in p.children(t.i)):  # not "lent the dragon his cloak"
                 subj = t.head  # "his friend the bird": one entity, like "his friend was a bird"
+            named = None
+            if subj is not None and subj not in scene.links and p.tokens[subj].pos != "PRON":
+                # "Bramble/ADJ was a grumpy sheep": a subject the tagger missed; the noun is the
+                # mention, and a capitalised subject its name
+                named, subj = p.tokens[subj], None
             if subj is not None:  # predicate nominal: "the fruit was a mango"
                 deferred.append((t, subj))
                 continue
             e = self._entity_for(p, t)
+            if e is not None and named is not None and named.text[:1].isupper() and named.text.isalpha():
+                e.names.add(named.text)
+                self.names[named.text] = e.id
+                e.animate = True
+                scene.links[named.i] = (e.id,)
             if e is None:
                 continue
             scene.links[t.i] = (e.id,)

@@ -1,5 +1,5 @@
 """Background layers for the land themes, outdoors: sky scenery, far scenery, ground, water
-features, near details, and accents in the chosen colour (bunting, fireflies)."""
+features, near details, and accents in the chosen colour (flowers, bunting, fireflies)."""
 from __future__ import annotations
 
 import math
@@ -320,6 +320,21 @@ def mushrooms(pen: Pen, c: Ctx) -> None:
 def bunting(pen: Pen, c: Ctx) -> None:
     """A string of flags across the top in the chosen colour."""
     flags(pen, c.W, lambda x: 0.025 * c.H + 0.05 * c.H * (1 - (2 * x / c.W - 1) ** 2), c.accent, c.H)
+
+
+@layer("accent_flowers", accent=True)
+def accent_flowers(pen: Pen, c: Ctx) -> None:
+    """Two clumps of flowers in the chosen colour at the bottom corners: the book's colour in
+    every picture without adding anything the story would have to explain (bunting said
+    "party" in every scene, a reviewer found)."""
+    for cx in (0.06 * c.W, 0.94 * c.W):
+        for _ in range(7):
+            x, y = cx + c.rng.uniform(-0.05, 0.05) * c.W, c.H - c.rng.uniform(0.02, 0.1) * c.H
+            pen.line([(x, y), (x + c.rng.uniform(-4, 4), y + 0.05 * c.H)], c.shade(c.near, -0.3), 2)
+            for a in range(5):
+                ang = 2 * math.pi * a / 5
+                pen.ellipse(x + 6 * math.cos(ang), y + 6 * math.sin(ang), 5, 5, (*c.accent, 255))
+            pen.ellipse(x, y, 3, 3, (255, 236, 179, 255))
 
 
 @layer("fireflies", accent=True)
