@@ -279,3 +279,18 @@ def test_bad_gold_lines_are_record_errors(tmp_path, line, message):
         load_gold(path)
     with pytest.raises(RecordError, match="does not exist"):
         load_gold(tmp_path / "nope.jsonl")
+
+
+def test_unheld_things_rest_on_the_ground_outdoors():
+    """A book or a framed picture nothing holds up sits on the ground outdoors (review pictures
+    showed them floating in the sky); indoors a picture still hangs on the wall."""
+    from storygen.scenes.select import Geo, zone_of
+
+    lib = load_library()
+    outdoors = Geo(W=1024, H=768, horizon=480, surface=None, theme="forest", inside=False)
+    indoors = Geo(W=1024, H=768, horizon=480, surface=None, theme="castle", inside=True)
+    assert lib.get("book").placement == "any" and zone_of(lib.get("book"), False, outdoors) == "ground"
+    assert lib.get("picture").placement == "wall"
+    assert zone_of(lib.get("picture"), False, outdoors) == "ground"
+    assert zone_of(lib.get("picture"), False, indoors) == "wall"
+    assert zone_of(lib.get("book"), True, outdoors) == "middle"  # a hero is never pushed down

@@ -97,7 +97,7 @@ NOT_MENTIONS = set("way lot bit kind sort half rest all one none everything noth
                    "anything other first end beginning start home line ring row circle shape color "
                    "colour name flash instant jiffy twinkling".split()) | COLOR_WORDS
 PART_NOUNS = {"top", "bottom", "side", "edge", "middle", "centre", "center", "front", "left", "right",
-              "foot", "end", "corner", "inside", "outside", "surface"}
+              "foot", "end", "corner", "inside", "outside", "surface", "page"}  # a book's page
 BODY_PARTS = set("head nose back tail shoulder hand paw arm leg foot fin flipper wing beak trunk horn "
                  "neck ear eye mouth tummy belly lap claw fur hair face cheek toe finger tooth "
                  "whisker mane hoof".split())

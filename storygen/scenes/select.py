@@ -98,9 +98,13 @@ def zone_of(obj: LibraryObject, hero: bool, geo: Geo) -> str:
     if p == "sky":
         return "high" if hero else "sky"
     if p == "any":
-        return "middle" if hero else "any"
+        # on land a thing nothing holds up rests on the ground: a book or a ball left "any"
+        # where floated in mid-air in review pictures
+        return "middle" if hero else "ground"
     if is_backdrop(obj) and not hero:
         return "backdrop"
+    if p == "wall" and not geo.inside:
+        return "ground"  # a picture or a clock outdoors leans on the ground, not on the sky
     return p  # ground, wall
 
 
