@@ -98,23 +98,56 @@ def _print_coverage(report, stories: int, target: float) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.option("--failures", "show", type=int, default=10, show_default=True, help="How many failed checks to list.")
 @click.option("--settings-gold", type=click.Path(path_type=Path), default=None, help="Gold books for place/light/weather (default data/gold/settings.jsonl).")
-def evaluate_layout(gold, backend, as_json, show, settings_gold) -> None:
+@click.option("--blind", "blind_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Also read the blind passages of this folder (data/gold/blind) from text to picture: named things drawn, gold relations holding.")
+@click.option("--split", type=click.Choice(["dev", "test"]), default="dev", show_default=True, help="With --blind: which split.")
+@click.option("--generated", type=click.IntRange(0, 1000), default=0, show_default=True,
+              help="Also read N scenes of template books for seeded random picks the same way.")
+def evaluate_layout(gold, backend, as_json, show, settings_gold, blind_dir, split, generated) -> None:
     """Lay out the gold scene graphs and report relations satisfied, hero overlaps, objects
     out of frame, standing things floating, drawings cut off, overlaps no relation allows
     (targets: >= 95%, then 0 each); and read the gold books' settings (place, light,
-    weather per scene, with carry-over; target >= 90% each). Exit code 1 when a target is missed."""
+    weather per scene, with carry-over; target >= 90% each). Exit code 1 when a target is missed.
+
+    \b
+    From text to picture (issue 19): --blind data/gold/blind and/or --generated 100 read scenes
+    as a book does (NLP, then layout) and count the library things named that are drawn and
+    the relations between them that hold (for the blind passages: the gold's).
+    """
     from .evaluate import TARGET_SATISFIED, evaluate_layouts
     from .evaluate_setting import TARGET, evaluate_settings
 
     report = evaluate_layouts(gold, backend=backend)
     report["settings"] = evaluate_settings(settings_gold)
+    if blind_dir is not None or generated:
+        from .evaluate_text import evaluate_text_pictures
+
+        report["from_text"] = evaluate_text_pictures(blind_dir, split, generated, backend)
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:
         _print_report(report, show, TARGET_SATISFIED)
         _print_settings(report["settings"], show, TARGET)
+        _print_from_text(report.get("from_text", {}), show)
     if not report["passed"] or not report["settings"]["passed"]:
         raise SystemExit(1)
+
+
+def _print_from_text(rep: dict, show: int) -> None:
+    if not rep:
+        return
+    table = Table(title="from text to picture (NLP + layout)")
+    for col in ("scenes", "named things drawn", "relations holding", "relations to places"):
+        table.add_column(col)
+    for key, d in rep.items():
+        label = f"blind {d['split']} ({d['passages']})" if key == "blind" else f"generated ({d['scenes']})"
+        table.add_row(label, f"{d['named_shown']}/{d['named']} ({d['named_pct']:.1f}%)",
+                      f"{d['relations_hold']}/{d['relations']} ({d['relations_pct']:.1f}%)",
+                      str(d["to_places"]))
+    out.print(table)
+    for d in rep.values():
+        for f in d["failures"][:show]:
+            out.print(f"[red]{f['id']}[/]: {f['what']}", highlight=False)
 
 
 def _print_settings(rep: dict, show: int, target: float) -> None:

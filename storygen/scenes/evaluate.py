@@ -111,8 +111,9 @@ def layout_report(layout: SceneLayout, graph: SceneGraph, lib: Library | None = 
 def _as_drawn(predicate: str, worn_by_object: bool) -> str:
     """A thing drawn worn by the relation's object (attire.py) is "on" it when it sits on the
     wearer's outline: a hat on a head rises above the head's top, which the resting-on-a-shelf
-    geometry of "on" would call floating. Every other relation is judged as it is written."""
-    return "worn_by" if worn_by_object and predicate == "on" else predicate
+    geometry of "on" would call floating; likewise "a ribbon in her mane", "a scarf that
+    streamed behind her": worn, at the wearer. Every other relation is judged as it is written."""
+    return "worn_by" if worn_by_object and predicate in ("on", "in", "behind", "near") else predicate
 
 
 def evaluate_layouts(path: str | Path | None = None, backend: str = "solver",
