@@ -29,13 +29,16 @@ ALL = (UW, SP) + LAND
 
 
 def O(id, icon, names, category, size, facing, placement, themes, animation, recolorable=True,
-      recolor_hues=None, recolor_greys=False, src="noto", derive=None):
+      recolor_hues=None, recolor_greys=False, src="noto", derive=None, figure="full"):
     """One curated object. `names` is a comma-separated list of lowercase singular synonyms:
     words for exactly this thing (a stand-in that only looks like it goes in standins.yaml).
     `size` is the real-world size class, `placement` where it lives (ground: stands on it;
     water: swims; sky: flies or hangs; surface: floats; wall: hangs on one; any: held or
     carried), `facing` where the drawing looks (checked on a contact sheet). `derive` changes
-    the source icon at build time (see DERIVED): the object's `modified` says how."""
+    the source icon at build time (see DERIVED): the object's `modified` says how. `figure`
+    says what the source icon draws of a creature: "full" (the whole of it), "bust" (head and
+    shoulders) or "face" (the head alone); a bust or face is set on the body FIGURES[id] names,
+    so that it stands on the ground."""
     row = {
         "id": id, "names": [n.strip() for n in names.split(",")], "category": category,
         "size": size, "facing": facing, "placement": placement,
@@ -50,6 +53,14 @@ def O(id, icon, names, category, size, facing, placement, themes, animation, rec
     if derive is not None:
         row["modified"] = DERIVED[derive]["note"]
         row["_derive"] = derive  # build-time only; not written to the manifest
+    if figure != "full":
+        if figure not in ("bust", "face") or id not in FIGURES or derive is not None:
+            raise SystemExit(f"{id}: figure {figure!r} needs a FIGURES entry (and no derive)")
+        row["figure"] = figure
+        row["modified"] = (f"Noto {icon} ({'head and shoulders' if figure == 'bust' else 'head'} "
+                           f"only) set on a body drawn by storygen (drawn/bodies/{FIGURES[id]['body']}.svg)"
+                           + (f"; {FIGURES[id]['head_note']}" if "head_note" in FIGURES[id] else ""))
+        row["_body"] = FIGURES[id]  # build-time only
     return row
 
 
@@ -74,11 +85,131 @@ DERIVED = {
               "recolor": {"#f2478d": "#607d8b", "#f24c90": "#607d8b", "#f568a1": "#90a4ae",
                           "#f678aa": "#90a4ae", "#f77eae": "#a7b6bd", "#f982a4": "#cfd8dc",
                           "#fc8a8f": "#cfd8dc", "#ffd4ac": "#e6c75a"}},
+    # Noto's unicorn and chicken are heads only: the whole animal is Noto's horse and rooster
+    "unicorn": {"note": "Noto horse recoloured white with a pink mane and tail, horn added by "
+                        "storygen",
+                "recolor": {"#feaf5f": "#f7f7f8", "#e09a5c": "#e6eaed", "#dd985b": "#e2e7ea",
+                            "#c08358": "#d3dadf", "#b3875d": "#cdd5db", "#a87c5b": "#c7d0d6",
+                            "#a67255": "#c4cdd3", "#a4785a": "#c1cad1", "#9f6c55": "#bcc6cd",
+                            "#946554": "#b5c0c7", "#916656": "#b1bcc4", "#895d52": "#aab5bd",
+                            # the far legs' shading shares the mane's brown: grey there, pink else
+                            'stop-color="#865b52"': 'stop-color="#a7b2ba"', "#865b52": "#ec5c9c",
+                            "#6b4733": "#b39ddb", "#523226": "#9e9e9e"},
+                "add": ('<path fill="#ffd54f" stroke="#e2a610" stroke-width="0.8" stroke-linejoin="round" '
+                        'd="M15 23.5L7.5 1.5L24 20.5z"/>'
+                        '<path fill="none" stroke="#e2a610" stroke-width="0.9" '
+                        'd="M11.5 12.5l6.5-2.5M13.6 18.2l6.7-2.6M9.6 6.8l5-1.9"/>')},
+    "hen": {"note": "Noto rooster recoloured white with a brown-grey tail (a hen) by storygen",
+            "recolor": {"#ffb903": "#fbfbfb", "#d27856": "#e9e6e1", "#8d5e50": "#dcd6ce",
+                        "#5a7439": "#cfc8be", "#34642e": "#b9b0a4", "#315427": "#a79d90",
+                        "#a42e1a": "#e53935"}},
     "sack": {"note": "Noto money bag without the dollar sign, recoloured as burlap by storygen",
              "drop": ('fill="#6b4b46" d="M74.76', 'stroke="#6b4b46"'),
              "recolor": {"#ffca28": "#d7b889", "#e2a610": "#b8956a"}},
 }
 
+
+# Bodies for the objects whose Noto art is a head or a bust (O(..., figure="face"|"bust")):
+# `body` is a drawing in library/objects/drawn/bodies/ (its root's data-head says where the head
+# goes: x y scale in its 128-unit box, data-hand where the front hand is); `colors` maps that
+# drawing's own colours to this object's (the clothes under the bust, the fur of the face);
+# `head_colors` recolours the icon itself (`head_note` says how, for its `modified`); `head` /
+# `hand` override the drawing's. Clothes of a recolourable hero are kept in its recolor_hues band
+# and nothing else of it is, so the chosen colour dresses it and never tints its face.
+FIGURES = {
+    # heroes: the chosen colour goes on the clothes (their recolor_hues band)
+    "prince": {"body": "cape"},  # royal blue tunic and cape, hues 231-235
+    "princess": {"body": "gown"},  # pink gown, hues 338-340
+    "wizard": {"body": "robe", "head_note": "its grey-blue hat and robe recoloured purple",
+               "head_colors": {"#98a8be": "#7e57c2", "#7d8a9d": "#5e35b1", "#c5cfdd": "#9575cd",
+                               "#677584": "#5e35b1", "#47515c": "#4527a0"}},
+    "astronaut": {"body": "spacesuit"},  # the suit's greys, tinted like the helmet's
+    "alien": {"body": "alien"},
+    "robot": {"body": "robot"},
+    # animals drawn as a face: a body in the face's own colours (its fills)
+    "polar_bear": {"body": "bear", "colors": {"#855b52": "#ffffff", "#6d4741": "#f3f6f8",
+                                               "#b99277": "#e6eef2", "#5d4037": "#91bdce"}},
+    "bear": {"body": "bear"},
+    "panda": {"body": "bear", "colors": {"#855b52": "#ffffff", "#6d4741": "#4d4d4d",
+                                          "#b99277": "#f0f0f0", "#5d4037": "#3a3a3a"}},
+    "koala": {"body": "bear", "colors": {"#855b52": "#bdbcbd", "#6d4741": "#a8a8aa",
+                                          "#b99277": "#dfdfdf", "#5d4037": "#8c8c8e"}},
+    "hamster": {"body": "bear", "colors": {"#855b52": "#f2a159", "#6d4741": "#e8944c",
+                                            "#b99277": "#ffd2b1", "#5d4037": "#c77d3e"}},
+    "fox": {"body": "fox"},
+    "wolf": {"body": "fox", "colors": {"#ff6011": "#b0b0b0", "#e64a19": "#9e9e9e",
+                                        "#fee9c9": "#e0e0e0", "#2d2a25": "#7a7a7a",
+                                        "#ffffff": "#e0e0e0"}},
+    "lion": {"body": "lion"},
+    "frog": {"body": "frog"},
+    "moose": {"body": "moose"},
+    # people
+    "elf": {"body": "tunic", "colors": {"#3f51b5": "#f57c00", "#303f9f": "#e65100",
+                                         "#455a64": "#2e7d32", "#37474f": "#1b5e20"}},
+    "santa": {"body": "coat"},
+    "child": {"body": "tunic", "colors": {"#3f51b5": "#43a047", "#303f9f": "#388e3c",
+                                           "#455a64": "#1565c0", "#37474f": "#0d47a1"}},
+    "girl": {"body": "dress", "colors": {"#7e57c2": "#e53935", "#5e35b1": "#c62828",
+                                          "#b39ddb": "#ef9a9a"}},
+    "boy": {"body": "tunic", "colors": {"#3f51b5": "#1e88e5", "#303f9f": "#1976d2",
+                                         "#455a64": "#546e7a", "#37474f": "#455a64"}},
+    "baby": {"body": "romper"},
+    "farmer": {"body": "tunic", "colors": {"#3f51b5": "#1e7fd8", "#303f9f": "#6b9e37",
+                                            "#455a64": "#1a73c8", "#37474f": "#155fa8",
+                                            "#6d4c41": "#1a73c8", "#ffb300": "#ffca28"}},
+    "cook": {"body": "tunic", "colors": {"#3f51b5": "#f5f5f5", "#303f9f": "#e0e0e0",
+                                          "#455a64": "#424242", "#37474f": "#303030",
+                                          "#6d4c41": "#e0e0e0", "#ffb300": "#bdbdbd"}},
+    "judge": {"body": "robe", "colors": {"#5e35b1": "#424242", "#4527a0": "#303030",
+                                          "#7e57c2": "#f5f5f5", "#ffb300": "#303030"}},
+    "guard": {"body": "tunic", "colors": {"#3f51b5": "#d32f2f", "#303f9f": "#c62828",
+                                           "#455a64": "#263238", "#37474f": "#1c262b",
+                                           "#6d4c41": "#f5f5f5", "#ffb300": "#ffca28",
+                                           "#5d4037": "#212121"}},
+    "pilot": {"body": "tunic", "colors": {"#3f51b5": "#2b2b2b", "#303f9f": "#222222",
+                                           "#455a64": "#2b2b2b", "#37474f": "#1f1f1f",
+                                           "#6d4c41": "#1f1f1f", "#5d4037": "#212121"}},
+    "teacher": {"body": "tunic", "colors": {"#3f51b5": "#f57c00", "#303f9f": "#ef6c00"}},
+    "scientist": {"body": "coat", "colors": {"#c62828": "#f5f5f5", "#b71c1c": "#e0e0e0",
+                                              "#f5f5f5": "#eeeeee", "#212121": "#e8e8e8",
+                                              "#ffb300": "#e8e8e8", "#37474f": "#455a64",
+                                              "#3e2723": "#37474f"}},
+    "artist": {"body": "tunic", "colors": {"#3f51b5": "#eeeeee", "#303f9f": "#e0e0e0",
+                                            "#455a64": "#1565c0", "#37474f": "#0d47a1"}},
+    "singer": {"body": "tunic", "colors": {"#3f51b5": "#e65100", "#303f9f": "#d84315",
+                                            "#455a64": "#424242", "#37474f": "#303030"}},
+    "firefighter": {"body": "tunic", "colors": {"#3f51b5": "#d32f2f", "#303f9f": "#c62828",
+                                                 "#455a64": "#c62828", "#37474f": "#b71c1c",
+                                                 "#6d4c41": "#fdd835", "#ffb300": "#fdd835",
+                                                 "#5d4037": "#212121"}},
+    "mechanic": {"body": "tunic", "colors": {"#3f51b5": "#283593", "#303f9f": "#232f85",
+                                              "#455a64": "#283593", "#37474f": "#1f2a7a",
+                                              "#6d4c41": "#1a237e", "#5d4037": "#424242"}},
+    "doctor": {"body": "coat", "colors": {"#c62828": "#f5f5f5", "#b71c1c": "#e0e0e0",
+                                           "#f5f5f5": "#eeeeee", "#212121": "#eeeeee",
+                                           "#ffb300": "#eeeeee", "#37474f": "#4fc3f7",
+                                           "#3e2723": "#90a4ae"}},
+    "builder": {"body": "tunic", "colors": {"#3f51b5": "#ff9800", "#303f9f": "#2f6fe8",
+                                             "#455a64": "#1565c0", "#37474f": "#0d47a1"}},
+    "old_woman": {"body": "dress", "colors": {"#7e57c2": "#9575cd", "#5e35b1": "#7e57c2",
+                                               "#b39ddb": "#d1c4e9"}},
+    "old_man": {"body": "tunic", "colors": {"#3f51b5": "#8d6e63", "#303f9f": "#795548",
+                                             "#455a64": "#616161", "#37474f": "#4e4e4e"}},
+    "bride": {"body": "gown", "colors": {"#ec407a": "#fafafa", "#d81b60": "#e0e0e0",
+                                          "#f48fb1": "#ffffff", "#ffb300": "#f8bbd0"}},
+    "detective": {"body": "coat", "colors": {"#c62828": "#5b5b5b", "#b71c1c": "#4a4a4a",
+                                              "#f5f5f5": "#4a4a4a", "#212121": "#3a3a3a",
+                                              "#3e2723": "#212121"}},
+    "student": {"body": "robe", "colors": {"#5e35b1": "#262626", "#4527a0": "#1a1a1a",
+                                            "#7e57c2": "#333333"}},
+    "ogre": {"body": "tunic", "colors": {"#3f51b5": "#8d6e63", "#303f9f": "#f04e3e",
+                                          "#ffca28": "#f04e3e", "#e59600": "#b31b1b",
+                                          "#455a64": "#e53935", "#37474f": "#c62828",
+                                          "#5d4037": "#4e342e"}},
+    "goblin": {"body": "tunic", "colors": {"#3f51b5": "#37474f", "#303f9f": "#2b3940",
+                                            "#ffca28": "#f44336", "#e59600": "#b71c1c",
+                                            "#455a64": "#263238", "#37474f": "#1c262b"}},
+}
 
 # Facing = where the drawn creature looks (checked on a contact sheet of the renders).
 OBJECTS = [
@@ -90,9 +221,9 @@ OBJECTS = [
     O("turtle", "turtle", "turtle, sea turtle, tortoise", "animal", "medium", "right", "water", (UW, GA), "swim"),
     O("crab", "crab", "crab", "animal", "small", "none", "ground", UW, "swim"),
     O("astronaut", "astronaut", "astronaut, spaceman, spacewoman", "character", "large", "none", "any", SP, "bob",
-      recolor_greys=True),
-    O("alien", "alien", "alien, martian", "character", "medium", "none", "ground", SP, "bob"),
-    O("robot", "robot", "robot", "character", "medium", "none", "ground", SP, "bob"),
+      recolor_greys=True, figure="bust"),
+    O("alien", "alien", "alien, martian", "character", "medium", "none", "ground", SP, "bob", figure="face"),
+    O("robot", "robot", "robot", "character", "medium", "none", "ground", SP, "bob", figure="face"),
     O("puppy", "dog", "puppy, dog, pup, doggy", "animal", "medium", "left", "ground", (SP, FA), "hop"),
     O("kitten", "cat", "kitten, cat, kitty", "animal", "medium", "left", "ground", (SP, FA), "hop"),
     O("monkey", "monkey", "monkey", "animal", "medium", "none", "ground", JU, "bob"),
@@ -103,22 +234,23 @@ OBJECTS = [
     O("pig", "pig", "pig, piglet, piggy, hog", "animal", "medium", "left", "ground", FA, "hop"),
     O("cow", "cow", "cow, calf", "animal", "large", "left", "ground", FA, "bob"),
     O("sheep", "ewe", "sheep, lamb, ewe", "animal", "medium", "left", "ground", FA, "hop"),
-    O("hen", "chicken", "hen, chicken", "animal", "small", "left", "ground", FA, "hop"),
+    O("hen", "rooster", "hen, chicken", "animal", "small", "left", "ground", FA, "hop", derive="hen"),
     O("horse", "horse", "horse, pony, foal", "animal", "large", "left", "ground", (FA, CA), "hop"),
     O("princess", "princess", "princess, queen", "character", "medium", "none", "ground", CA, "bob",
-      recolor_hues=(0, 30)),
+      recolor_hues=(330, 350), figure="face"),
     O("prince", "prince", "prince, king", "character", "medium", "none", "ground", CA, "bob",
-      recolor_hues=(0, 30)),
+      recolor_hues=(222, 242), figure="face"),
     O("dragon", "dragon", "dragon", "animal", "huge", "left", "sky", CA, "flap"),
-    O("unicorn", "unicorn", "unicorn", "animal", "large", "left", "ground", CA, "hop"),
+    O("unicorn", "horse", "unicorn", "animal", "large", "left", "ground", CA, "hop", derive="unicorn",
+      recolor_hues=(322, 344)),  # the chosen colour on the pink mane and tail, not the coat
     O("wizard", "mage", "wizard, witch, mage, sorcerer", "character", "large", "none", "ground", CA, "bob",
-      recolor_hues=(190, 300)),
+      recolor_hues=(250, 270), figure="bust"),
     O("penguin", "penguin", "penguin", "animal", "medium", "none", "ground", AR, "hop"),
-    O("polar_bear", "polar-bear", "polar bear", "animal", "large", "none", "ground", AR, "bob"),
+    O("polar_bear", "polar-bear", "polar bear", "animal", "large", "none", "ground", AR, "bob", figure="face"),
     O("seal", "seal", "seal, sea lion", "animal", "medium", "left", "ground", (AR, UW), "bob"),
-    O("fox", "fox", "fox, arctic fox", "animal", "medium", "none", "ground", (AR, FO), "hop"),
+    O("fox", "fox", "fox, arctic fox", "animal", "medium", "none", "ground", (AR, FO), "hop", figure="face"),
     O("owl", "owl", "owl, owlet", "animal", "small", "none", "sky", (AR, FO), "flap"),
-    O("bear", "bear", "bear, bear cub", "animal", "large", "none", "ground", FO, "bob"),
+    O("bear", "bear", "bear, bear cub", "animal", "large", "none", "ground", FO, "bob", figure="face"),
     O("rabbit", "rabbit", "rabbit, bunny, hare", "animal", "small", "left", "ground", (FO, GA, FA), "hop"),
     O("hedgehog", "hedgehog", "hedgehog", "animal", "small", "left", "ground", (FO, GA), "bob"),
     O("deer", "deer", "deer, fawn, stag, reindeer, caribou, doe", "animal", "large", "none", "ground", (FO, AR), "bob"),
@@ -165,11 +297,11 @@ OBJECTS = [
     O("crocodile", "crocodile", "crocodile, alligator, croc", "animal", "large", "none", "ground", JU, "swim"),
     O("giraffe", "giraffe", "giraffe", "animal", "huge", "left", "ground", JU, "bob"),
     O("zebra", "zebra", "zebra", "animal", "large", "left", "ground", JU, "bob"),
-    O("lion", "lion", "lion, lioness", "animal", "large", "none", "ground", JU, "bob"),
+    O("lion", "lion", "lion, lioness", "animal", "large", "none", "ground", JU, "bob", figure="face"),
     O("leopard", "leopard", "leopard, jaguar, cheetah", "animal", "large", "left", "ground", JU, "bob"),
     O("gorilla", "gorilla", "gorilla, ape", "animal", "large", "left", "ground", JU, "bob"),
     O("flamingo", "flamingo", "flamingo", "animal", "large", "right", "ground", JU, "bob"),
-    O("frog", "frog", "frog, toad", "animal", "small", "none", "ground", (JU, GA, FO), "hop"),
+    O("frog", "frog", "frog, toad", "animal", "small", "none", "ground", (JU, GA, FO), "hop", figure="face"),
     O("hibiscus", "hibiscus", "hibiscus, jungle flower", "plant", "small", "none", "ground", (JU, GA), "sway", False),
     # ---- farm
     O("tractor", "tractor", "tractor", "vehicle", "large", "left", "ground", FA, "bob", False),
@@ -205,7 +337,7 @@ OBJECTS = [
     O("ice", "ice", "ice, ice cube, iceberg, ice block", "prop", "medium", "none", "ground", AR, "none", False),
     O("sled", "sled", "sled, sledge, sleigh, toboggan", "vehicle", "medium", "left", "ground", AR, "none", False),
     O("mountain", "snow-capped-mountain", "mountain, glacier, peak", "prop", "huge", "none", "ground", (AR, JU, FO), "none", False),
-    O("wolf", "wolf", "wolf", "animal", "large", "none", "ground", (AR, FO), "bob"),
+    O("wolf", "wolf", "wolf", "animal", "large", "none", "ground", (AR, FO), "bob", figure="face"),
     # ---- forest
     O("tree", "deciduous-tree", "tree, oak, oak tree, old oak", "plant", "huge", "none", "ground", (FO, FA, GA, CA), "sway", False),
     O("pine_tree", "evergreen-tree", "pine tree, pine, fir, fir tree, evergreen", "plant", "huge", "none", "ground", (FO, AR), "sway", False),
@@ -261,18 +393,18 @@ OBJECTS = [
     O("ox", "ox", "ox, bull, bullock", "animal", "large", "left", "ground", FA, "bob"),
     O("water_buffalo", "water-buffalo", "water buffalo, buffalo", "animal", "large", "left", "ground", (JU, FA), "bob"),
     O("bison", "bison", "bison", "animal", "large", "left", "ground", (AR, FO), "bob"),
-    O("moose", "moose", "moose, elk", "animal", "large", "none", "ground", (FO, AR), "bob"),
+    O("moose", "moose", "moose, elk", "animal", "large", "none", "ground", (FO, AR), "bob", figure="face"),
     O("donkey", "donkey", "donkey, mule", "animal", "large", "left", "ground", FA, "hop"),
     O("orangutan", "orangutan", "orangutan", "animal", "large", "none", "ground", JU, "bob"),
-    O("hamster", "hamster", "hamster", "animal", "tiny", "none", "ground", (FA, GA), "hop"),
+    O("hamster", "hamster", "hamster", "animal", "tiny", "none", "ground", (FA, GA), "hop", figure="face"),
     O("rat", "rat", "rat", "animal", "small", "left", "ground", (FA, CA), "hop"),
-    O("panda", "panda", "panda, giant panda", "animal", "large", "none", "ground", (JU, FO), "bob"),
+    O("panda", "panda", "panda, giant panda", "animal", "large", "none", "ground", (JU, FO), "bob", figure="face"),
     O("rhino", "rhinoceros", "rhino, rhinoceros", "animal", "huge", "left", "ground", JU, "bob"),
     O("hippo", "hippopotamus", "hippo, hippopotamus", "animal", "huge", "left", "ground", JU, "bob"),
     O("llama", "llama", "llama, alpaca", "animal", "large", "left", "ground", FA, "hop"),
     O("camel", "two-hump-camel", "camel", "animal", "large", "left", "ground", JU, "bob"),
     O("kangaroo", "kangaroo", "kangaroo", "animal", "large", "left", "ground", JU, "hop"),
-    O("koala", "koala", "koala", "animal", "small", "none", "ground", (JU, FO), "bob"),
+    O("koala", "koala", "koala", "animal", "small", "none", "ground", (JU, FO), "bob", figure="face"),
     O("skunk", "skunk", "skunk", "animal", "small", "left", "ground", FO, "bob"),
     O("boar", "boar", "boar, wild boar", "animal", "medium", "left", "ground", FO, "bob"),
     O("mammoth", "mammoth", "mammoth, woolly mammoth", "animal", "huge", "left", "ground", AR, "bob"),
@@ -292,40 +424,40 @@ OBJECTS = [
     O("orca", "orca", "orca, killer whale", "animal", "huge", "left", "water", (UW, AR), "swim"),
     O("cockroach", "cockroach", "cockroach", "animal", "tiny", "left", "ground", GA, "hop"),
     # people
-    O("farmer", "farmer", "farmer", "character", "medium", "none", "ground", (FA, GA), "bob", False),
-    O("cook", "cook", "cook, chef", "character", "medium", "none", "ground", (CA, FA), "bob", False),
-    O("judge", "judge", "judge", "character", "medium", "none", "ground", (CA, FA, GA), "bob", False),
-    O("guard", "guard", "guard, soldier, sentry", "character", "medium", "none", "ground", CA, "bob", False),
-    O("pilot", "pilot", "pilot", "character", "medium", "none", "ground", SP, "bob", False),
-    O("teacher", "teacher", "teacher", "character", "medium", "none", "ground", ALL, "bob", False),
-    O("scientist", "scientist", "scientist", "character", "medium", "none", "ground", SP, "bob", False),
-    O("artist", "artist", "artist, painter", "character", "medium", "none", "ground", ALL, "bob", False),
-    O("singer", "singer", "singer", "character", "medium", "none", "ground", ALL, "bob", False),
-    O("firefighter", "firefighter", "firefighter, fireman", "character", "medium", "none", "ground", (FA, FO), "bob", False),
-    O("mechanic", "mechanic", "mechanic", "character", "medium", "none", "ground", (SP, FA), "bob", False),
-    O("doctor", "health-worker", "doctor, nurse", "character", "medium", "none", "ground", ALL, "bob", False),
-    O("builder", "construction-worker", "builder, construction worker", "character", "medium", "none", "ground", (FA, CA), "bob", False),
-    O("old_woman", "old-woman", "old woman, old lady", "character", "medium", "none", "ground", ALL, "bob", False),
-    O("old_man", "old-man", "old man", "character", "medium", "none", "ground", ALL, "bob", False),
-    O("child", "child", "child, kid, toddler", "character", "small", "none", "ground", ALL, "bob", False),
-    O("girl", "girl", "girl", "character", "small", "none", "ground", ALL, "bob", False),
-    O("boy", "boy", "boy", "character", "small", "none", "ground", ALL, "bob", False),
-    O("baby", "baby", "infant, human baby, newborn", "character", "tiny", "none", "ground", ALL, "bob", False),
-    O("person", "person", "person, villager, human, stranger", "character", "medium", "none", "ground", ALL, "bob", False),
-    O("man", "man", "man, gentleman", "character", "medium", "none", "ground", ALL, "bob", False),
-    O("woman", "woman", "woman, lady", "character", "medium", "none", "ground", ALL, "bob", False),
+    O("farmer", "farmer", "farmer", "character", "medium", "none", "ground", (FA, GA), "bob", False, figure="bust"),
+    O("cook", "cook", "cook, chef", "character", "medium", "none", "ground", (CA, FA), "bob", False, figure="bust"),
+    O("judge", "judge", "judge", "character", "medium", "none", "ground", (CA, FA, GA), "bob", False, figure="bust"),
+    O("guard", "guard", "guard, soldier, sentry", "character", "medium", "none", "ground", CA, "bob", False, figure="bust"),
+    O("pilot", "pilot", "pilot", "character", "medium", "none", "ground", SP, "bob", False, figure="bust"),
+    O("teacher", "teacher", "teacher", "character", "medium", "none", "ground", ALL, "bob", False, figure="bust"),
+    O("scientist", "scientist", "scientist", "character", "medium", "none", "ground", SP, "bob", False, figure="bust"),
+    O("artist", "artist", "artist, painter", "character", "medium", "none", "ground", ALL, "bob", False, figure="bust"),
+    O("singer", "singer", "singer", "character", "medium", "none", "ground", ALL, "bob", False, figure="bust"),
+    O("firefighter", "firefighter", "firefighter, fireman", "character", "medium", "none", "ground", (FA, FO), "bob", False, figure="bust"),
+    O("mechanic", "mechanic", "mechanic", "character", "medium", "none", "ground", (SP, FA), "bob", False, figure="bust"),
+    O("doctor", "health-worker", "doctor, nurse", "character", "medium", "none", "ground", ALL, "bob", False, figure="bust"),
+    O("builder", "construction-worker", "builder, construction worker", "character", "medium", "none", "ground", (FA, CA), "bob", False, figure="bust"),
+    O("old_woman", "old-woman", "old woman, old lady", "character", "medium", "none", "ground", ALL, "bob", False, figure="face"),
+    O("old_man", "old-man", "old man", "character", "medium", "none", "ground", ALL, "bob", False, figure="face"),
+    O("child", "child", "child, kid, toddler", "character", "small", "none", "ground", ALL, "bob", False, figure="face"),
+    O("girl", "girl", "girl", "character", "small", "none", "ground", ALL, "bob", False, figure="face"),
+    O("boy", "boy", "boy", "character", "small", "none", "ground", ALL, "bob", False, figure="face"),
+    O("baby", "baby", "infant, human baby, newborn", "character", "tiny", "none", "ground", ALL, "bob", False, figure="face"),
+    O("person", "person-standing", "person, villager, human, stranger", "character", "medium", "none", "ground", ALL, "bob", False),
+    O("man", "man-standing", "man, gentleman", "character", "medium", "none", "ground", ALL, "bob", False),
+    O("woman", "woman-standing", "woman, lady", "character", "medium", "none", "ground", ALL, "bob", False),
     O("fairy", "fairy", "fairy, pixie", "character", "small", "none", "sky", (GA, FO, CA), "flap", False),
-    O("elf", "elf", "elf", "character", "small", "none", "ground", (FO, AR, CA), "bob", False),
+    O("elf", "elf", "elf", "character", "small", "none", "ground", (FO, AR, CA), "bob", False, figure="bust"),
     O("genie", "genie", "genie", "character", "medium", "none", "sky", CA, "bob", False),
     O("troll", "troll", "troll", "character", "large", "none", "ground", (FO, CA), "bob", False),
     O("ghost", "ghost", "ghost", "character", "medium", "none", "sky", CA, "bob", False),
-    O("ogre", "ogre", "ogre", "character", "large", "none", "ground", (FO, CA), "bob", False),
-    O("goblin", "goblin", "goblin", "character", "small", "none", "ground", (FO, CA), "bob", False),
-    O("santa", "santa-claus", "santa, santa claus, father christmas", "character", "medium", "none", "ground", AR, "bob", False),
+    O("ogre", "ogre", "ogre", "character", "large", "none", "ground", (FO, CA), "bob", False, figure="face"),
+    O("goblin", "goblin", "goblin", "character", "small", "none", "ground", (FO, CA), "bob", False, figure="face"),
+    O("santa", "santa-claus", "santa, santa claus, father christmas", "character", "medium", "none", "ground", AR, "bob", False, figure="bust"),
     O("superhero", "superhero", "superhero", "character", "medium", "none", "any", ALL, "bob", False),
-    O("bride", "bride-with-veil", "bride", "character", "medium", "none", "ground", CA, "bob", False),
-    O("detective", "detective", "detective", "character", "medium", "none", "ground", ALL, "bob", False),
-    O("student", "student", "student, pupil", "character", "small", "none", "ground", ALL, "bob", False),
+    O("bride", "bride-with-veil", "bride", "character", "medium", "none", "ground", CA, "bob", False, figure="bust"),
+    O("detective", "detective", "detective", "character", "medium", "none", "ground", ALL, "bob", False, figure="bust"),
+    O("student", "student", "student, pupil", "character", "small", "none", "ground", ALL, "bob", False, figure="bust"),
     # clothes and things worn or carried
     O("hat", "womans-hat", "hat, sun hat, straw hat, bonnet", "prop", "tiny", "none", "any", ALL, "none", False),
     O("top_hat", "top-hat", "top hat", "prop", "tiny", "none", "any", (CA, FA), "none", False),

@@ -96,10 +96,10 @@ def test_crown_on_princess_covers_her_drawn_crown_and_is_on_her():
     layout = lay(g, "princess")
     objs = {o.entity: o for o in layout.objects}
     crown, princess = objs["crown"].box, objs["princess"].box
-    _, top, bottom = LIB.content("princess")
-    vy, vh = princess.y + top * princess.h, princess.h * (bottom - top)
+    _, top, _, height = LIB.get("princess").head  # her head, set on a drawn body (a gown)
+    vy, vh = princess.y + top * princess.h, princess.h * height
     _, _, cbottom = LIB.content("crown")
     crown_bottom = crown.y + cbottom * crown.h
-    # over the drawn crown (its bottom rim at ~0.42 of her height), not perched above it
+    # over the drawn crown (its bottom rim at ~0.42 of her head's height), not perched above it
     assert vy + 0.3 * vh < crown_bottom < vy + 0.55 * vh
     assert all(v for _, v in layout_report(layout, g, LIB)["relations"])

@@ -32,6 +32,9 @@ FACINGS = ("left", "right", "none")
 PLACEMENTS = ("ground", "water", "sky", "surface", "wall", "any")
 ANIMATIONS = ("bob", "sway", "flap", "swim", "twinkle", "hop", "none")
 THEMES = ("underwater", "space", "jungle", "farm", "castle", "arctic", "forest", "garden")
+# what the source art draws of a creature: all of it, head and shoulders, or the head alone.
+# A bust or a face is shipped set on a body drawn for the project (`body`), so it stands.
+FIGURES = ("full", "bust", "face")
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _NAME = re.compile(r"^[a-z][a-z' -]*[a-z]$")
@@ -67,6 +70,12 @@ class LibraryObject(Record):
     recolor_hues: Optional[tuple[int, int]] = None  # hue band (degrees) to shift; None = auto
     recolor_greys: bool = False  # tint grey/white areas instead of a hue band
     modified: str = ""  # how this project changed the source artwork ("" = unchanged)
+    figure: str = "full"  # FIGURES: what the source icon draws (a bust/face gets a body)
+    body: str = ""  # the drawn body (library/objects/drawn/bodies/<body>.svg) a bust/face is on
+    # where, on a bust/face set on a body, the head is and the front hand (fractions of the
+    # sprite box: x, y, w, h and x, y): hats go on that head and held things in that hand
+    head: Optional[tuple[float, float, float, float]] = None
+    hand: Optional[tuple[float, float]] = None
 
 
 @dataclass(frozen=True)
@@ -281,9 +290,31 @@ def validate(manifest: ObjectLibrary, root: Path, where: str) -> None:
             seen_names[name] = obj.id
         if obj.recolor_hues is not None and not all(0 <= h <= 360 for h in obj.recolor_hues):
             raise ConfigError(f"{at}: recolor_hues must be degrees in 0..360")
+        _validate_figure(obj, at)
         if not (root / "svg" / f"{obj.id}.svg").is_file():
             raise ConfigError(f"{at}: {root / 'svg' / (obj.id + '.svg')} is missing; "
                               "rerun python scripts/build_library.py")
+
+
+def _validate_figure(obj: LibraryObject, at: str) -> None:
+    """A bust or face is drawn on a body and says where its head and hand are; a full figure
+    has none of that (its head is found on its outline, attire._head)."""
+    if obj.figure not in FIGURES:
+        raise ConfigError(f"{at}: figure {obj.figure!r} is not one of {', '.join(FIGURES)}")
+    if obj.figure == "full":
+        if obj.body or obj.head is not None or obj.hand is not None:
+            raise ConfigError(f"{at}: a full figure has no body, head or hand; "
+                              "set figure: bust or face, or drop them")
+        return
+    if obj.category not in ("character", "animal"):
+        raise ConfigError(f"{at}: only a character or an animal is a bust or a face")
+    if not obj.body or obj.head is None or obj.hand is None:
+        raise ConfigError(f"{at}: a {obj.figure} needs the body it is drawn on, and its head and "
+                          "hand; rerun python scripts/build_library.py")
+    x, y, w, h = obj.head
+    if not (0 <= x and 0 <= y and w > 0 and h > 0 and x + w <= 1.001 and y + h <= 1.001) or \
+            not all(0 <= v <= 1 for v in obj.hand):
+        raise ConfigError(f"{at}: head and hand are fractions of the sprite box (0..1)")
 
 
 def validate_standins(standins: dict[str, Optional[str]], manifest: ObjectLibrary,

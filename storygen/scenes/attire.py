@@ -36,12 +36,17 @@ WEAR_VERBS = {"wear", "don", "put"}
 HOLD_VERBS = {"hold", "carry", "clutch", "grab", "grip", "lift", "wave", "balance", "swing", "hug",
               "raise", "offer", "bring"}
 # owners drawn already wearing headwear (the princess's crown, the cook's hat): the share of
-# their drawn height it covers. A hat or crown the text puts on them is drawn over that one, in
-# its place, so the picture shows one crown (in the text's colour), not a crown on a crown.
+# their head's drawn height it covers (the library `head` of a bust/face on a body). A hat or
+# crown the text puts on them is drawn over that one, in its place, so the picture shows one
+# crown (in the text's colour), not a crown on a crown.
 DRAWN_HEADWEAR = {"princess": 0.42, "prince": 0.42, "wizard": 0.45, "snowman": 0.30,
                   "farmer": 0.30, "cook": 0.30, "guard": 0.45, "pilot": 0.30, "artist": 0.25,
                   "firefighter": 0.35, "mechanic": 0.30, "builder": 0.30, "santa": 0.30,
                   "detective": 0.25, "student": 0.20}
+# clothes the owner's drawn body already wears (library figure bodies: the prince's cape, the
+# princess's gown, the wizard's robe): "a teal cape" is that cape in teal, the owner's clothes
+# recoloured (their recolor_hues band), not a second cape pasted over the first
+DRAWN_CLOTHES = {"prince": ("cloak",), "princess": ("dress",), "wizard": ("cloak", "coat", "hat")}
 HOLDABLE = ("tiny", "small", "medium")  # what a creature can hold up: a leaf, a lantern, an umbrella
 EXTRA_COLORS = {"black": "#263238", "grey": "#90A4AE", "gray": "#90A4AE", "golden": "#D4A017",
                 "silvery": "#A8B2BD", "scarlet": "#C62828", "crimson": "#B71C1C", "violet": "#8E24AA",
@@ -160,6 +165,13 @@ def book_outfits(graphs: Sequence[SceneGraph], lib: Library) -> list[Outfit]:
     return [Outfit(worn=c, named_item=named) for c in carried]
 
 
+def drawn_clothes(att: Attachment, owner: LibraryObject) -> bool:
+    """Whether the worn thing is clothes the owner's drawing already wears and can take the
+    colour of (DRAWN_CLOTHES): it is then shown by recolouring the owner, not drawn again."""
+    return (att.kind == "worn" and att.entity is not None and owner.recolorable
+            and att.entity.object_id in DRAWN_CLOTHES.get(owner.id, ()))
+
+
 def with_relations(graph: SceneGraph, atts: Sequence[Attachment]) -> tuple[Relation, ...]:
     """The graph's relations with each attachment's worn_by / held_by in place of what the
     parser made of it ("bow on rabbit" is the bow worn by the rabbit)."""
@@ -211,6 +223,13 @@ def facing_after(obj: LibraryObject, flip: bool) -> str:
     return {"left": "right", "right": "left"}.get(obj.facing, obj.facing)
 
 
+HEAD_SLOTS = ("head", "face", "neck")
+
+
+def _mirrored_x(x: float, w: float, flip: bool) -> float:
+    return 1 - x - w if flip else x
+
+
 def place(att: Attachment, item: LibraryObject, owner: LibraryObject,
           owner_box: tuple[float, float, float, float], owner_flip: bool, lib: Library,
           W: int, H: int) -> tuple[float, float, float, float]:
@@ -218,8 +237,15 @@ def place(att: Attachment, item: LibraryObject, owner: LibraryObject,
     x, y, w, h = owner_box
     inset, top, bottom = lib.content(owner.id)
     vx, vy, vw, vh = x + inset * w, y + top * h, w * (1 - 2 * inset), h * (bottom - top)
-    hx, ht = _head(lib, owner, owner_flip)
-    head_x, head_top = x + hx * w, y + ht * h
+    if owner.head is not None and att.slot in HEAD_SLOTS:
+        # a bust or face set on a body (library figure): hats, glasses and scarves go on that
+        # head and are sized by it, as they were on the bust alone
+        hx0, hy0, hw0, hh0 = owner.head
+        vx, vy, vw, vh = x + _mirrored_x(hx0, hw0, owner_flip) * w, y + hy0 * h, hw0 * w, hh0 * h
+        head_x, head_top = vx + vw / 2, vy
+    else:
+        hx, ht = _head(lib, owner, owner_flip)
+        head_x, head_top = x + hx * w, y + ht * h
     facing = facing_after(owner, owner_flip)
     front = -1 if facing == "left" else 1  # held things go on the side it faces (right if none)
     size = SLOT_SIZE[att.slot] * vh
@@ -238,16 +264,28 @@ def place(att: Attachment, item: LibraryObject, owner: LibraryObject,
         cx, cy = head_x, head_top - 0.32 * size
     elif att.slot == "face":
         cx, cy = head_x + front * 0.04 * vw, head_top + 0.24 * vh
+    elif att.slot == "neck" and owner.head is not None:  # round the neck, under the chin:
+        aspect = (1 - 2 * i_inset) / max(0.2, i_bottom - i_top)  # as wide as the body's top
+        size = min(0.55 * vw / aspect, 0.45 * vh)
+        cx, cy = vx + vw / 2, vy + (1.0 if owner.figure == "face" else 0.76) * vh + 0.3 * size
     elif att.slot == "neck":  # under the head: behind it toward the body when seen from the side
         side_on = facing in ("left", "right")
         cx = (0.45 * head_x + 0.55 * (vx + vw / 2)) if side_on else vx + vw / 2
         cy = head_top + (0.48 if side_on else 0.58) * vh
+    elif att.slot == "back" and owner.head is not None:  # on the drawn body, under the head
+        neck = y + (owner.head[1] + owner.head[3]) * h
+        size = min(size, 0.75 * (vy + vh - neck))
+        cx, cy = vx + vw / 2, neck + 0.4 * (vy + vh - neck)
     elif att.slot == "back":
         cx, cy = vx + vw / 2, vy + 0.55 * vh
     elif att.slot == "feet":
         cx, cy = vx + vw / 2, vy + vh - 0.4 * size
     elif att.slot == "tail":
         cx, cy = vx + vw * (0.5 - front * 0.4), vy + 0.6 * vh
+    elif owner.hand is not None:  # in the drawn hand of a figure on a body: a lantern hangs
+        px, py = owner.hand       # from it, an umbrella is held up; never below the feet
+        cx = x + (1 - px if owner_flip else px) * w + front * 0.15 * size
+        cy = min(y + py * h + (-0.3 if item.size == "medium" else 0.25) * size, vy + vh - size / 2)
     else:  # hand: at the front edge, below the face (half-way up covered a rabbit's snout)
         cx, cy = vx + vw * (0.5 + front * 0.42), vy + 0.6 * vh
     side = size / max(0.2, i_bottom - i_top)  # the sprite box whose drawn part is `size` high

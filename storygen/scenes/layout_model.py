@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from ..records import Box, PlacedObject, Prompt, SceneGraph, SceneLayout
 from .assets import Library, load_library
-from .attire import Outfit, attachments, color_hex, place, with_relations
+from .attire import Outfit, attachments, color_hex, drawn_clothes, place, with_relations
 from .bglib import BackgroundLibrary, choose_background, load_backgrounds, variant_of
 from .layout import SCENE_BACKENDS
 from .relations_geom import Z_AFTER, Z_BEFORE
@@ -67,17 +67,24 @@ def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: in
     z = _z_order(items, boxes, drawn, height)
     rng = random.Random(f"{seed}:animation")
     hero_dressed = outfit.named_item or any(it.hero and a.owner == it.key for it in items for a in atts)
+    # "the prince with a teal cape": the cape his drawing wears, in teal (attire.DRAWN_CLOTHES)
+    by_key = {it.key: it for it in items}
+    clothes = {a.owner: a for a in atts if a.owner in by_key and drawn_clothes(a, by_key[a.owner].obj)}
     objects = []
     for i, item in enumerate(items):
         x, y, w, h = boxes[i]
+        if item.key in clothes:
+            tint = clothes[item.key].color or (accent_hex if item.hero else None)
+        elif item.hero:  # the hero's named item carries the chosen colour instead (issue 22)
+            tint = accent_hex if item.obj.recolorable and not hero_dressed else None
+        else:
+            tint = _text_colour(item)
         objects.append(PlacedObject(
             entity=item.key, object_id=item.obj.id, box=Box(x=x, y=y, w=w, h=h), z=2 * z[i],
-            flip=_flip(i, items, boxes, drawn, width),
-            # the hero's named item carries the chosen colour instead of the hero (issue 22)
-            tint=accent_hex if item.hero and item.obj.recolorable and not hero_dressed
-            else (None if item.hero else _text_colour(item)),
+            flip=_flip(i, items, boxes, drawn, width), tint=tint,
             animation=item.obj.animation, animation_params=_animation(item, h, rng)))
-    objects += _dressed(atts, items, objects, lib, accent_hex, width, height)
+    shown = [a for a in atts if not (a.owner in clothes and clothes[a.owner].item == a.item)]
+    objects += _dressed(shown, items, objects, lib, accent_hex, width, height)
     objects.sort(key=lambda o: o.z)
     objects = [replace(o, z=k) for k, o in enumerate(objects, start=1)]
     return SceneLayout(index=graph.index, width=width, height=height, background=background,

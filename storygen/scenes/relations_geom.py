@@ -111,9 +111,10 @@ def harmony(pred: str, a: Box, b: Box) -> float:
         return max(0.0, 1.5 * a[2] - b[2])
     if pred == "in":
         return max(0.0, a[2] - 0.7 * b[2])
-    if pred == "behind":  # the front thing is tall enough and covers a good part of a
+    if pred == "behind":  # the front thing is tall enough and covers a good part of a, but a
+        # still peeks out (a narrow figure wholly behind a door is not seen hiding, it is gone)
         ox = max(0.0, overlap_1d(a[0], a[0] + a[2], b[0], b[0] + b[2]))
-        return max(0.0, 0.6 * a[3] - b[3]) + max(0.0, 0.4 * a[2] - ox)
+        return max(0.0, 0.6 * a[3] - b[3]) + max(0.0, 0.4 * a[2] - ox) + max(0.0, ox - 0.75 * a[2])
     if pred == "below":  # what covers a is at least about as wide (a mushroom cap, a boat)
         return max(0.0, 0.9 * a[2] - b[2])
     if pred == "in_front_of":  # what stands behind still shows above it
