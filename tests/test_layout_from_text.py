@@ -21,6 +21,8 @@ def test_named_things_are_drawn_and_gold_relations_hold(tmp_path):
     # cat below table and bee above frog are boxes' to keep; the pond is the frog's place
     assert (rep["relations"], rep["to_places"]) == (2, 1)
     assert rep["relations_hold"] == 2, rep["failures"]
+    # drawn in a theme with ponds (the passage names one), the pond is painted
+    assert rep["to_places_shown"] == 1 and rep["to_places_pct"] == 100.0
 
 
 def test_generated_scenes_and_the_command(tmp_path):
@@ -30,3 +32,17 @@ def test_generated_scenes_and_the_command(tmp_path):
     out = CliRunner().invoke(main, ["evaluate-layout", "--blind", str(tmp_path), "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["from_text"]["blind"]["relations_hold"] == 2
+
+
+def test_people_named_by_a_kin_word_or_a_name_are_drawn():
+    from storygen.nlp.relations import ParsedNLP
+    from storygen.records import Prompt
+
+    g = ParsedNLP().build_graphs(["Grandpa sat on the bench. Mia held a red balloon next to him."],
+                                 Prompt(theme="garden", hero="bee", color="red", adjective="kind"))[0]
+    drawn = {e.lemma: e.object_id for e in g.entities}
+    assert drawn["Grandpa"] == "old_man" and drawn["Mia"] == "girl" and drawn["balloon"] == "balloon"
+    # "the lamb lost its mother": a mother may be a lamb's, so no person is guessed
+    g = ParsedNLP().build_graphs(["The lamb lost its mother."],
+                                 Prompt(theme="farm", hero="sheep", color="red", adjective="kind"))[0]
+    assert all(e.object_id != "woman" for e in g.entities)

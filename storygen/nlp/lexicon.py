@@ -93,7 +93,10 @@ ABSTRACT = set("idea help fun story thing trick game joke answer question plan a
                "sound noise voice cry word song hug kiss smile ride picnic party dream breath turn "
                "look nap sleep promise reason problem chance job work lesson hello goodbye sorry "
                "thanks lunch dinner breakfast goodnight wish huff secret hurry rush bang splat "
-               "smack crash thump giggle laugh whisper shout squeal".split())  # "in a huff", "with a splat"
+               "smack crash thump giggle laugh whisper shout squeal spot place world return tune "
+               "race contest wind breeze storm thunder lightning rain fog mist".split())
+# ("in a huff", "with a splat", "her secret spot", "in tune", "the storm": no thing to draw;
+# the weather is the background's)
 NOT_MENTIONS = set("way lot bit kind sort half rest all one none everything nothing something "
                    "anything other first end beginning start home line ring row circle shape color "
                    "colour name flash instant jiffy twinkling".split()) | COLOR_WORDS

@@ -22,6 +22,7 @@ from . import spacy_backend, stanza_backend  # noqa: F401  (register nlp "spacy"
 from .basic import find_cues
 from .holding import holding_relations
 from .lexicon import BODY_PARTS, QUANTITY
+from .people import person_object
 from .coref import POSSESSIVE, REFLEXIVE, SceneCoref, StoryCoref
 from .parse import (SUBJ, Parse, Token, clause_subjects, governing_verb,
                     mention_phrase, parse_text, right_edge)
@@ -107,7 +108,7 @@ class ParsedNLP:
                 continue  # a name: "Old Goat" is a goat, but "Daisy" is no flower
             if oid is not None:
                 return oid
-        return None
+        return person_object(e.lemma, e.names, set(self.library.objects))  # "Grandpa", "Mia"
 
     def graph(self, scene: SceneCoref, coref: StoryCoref, index: int, prompt: Prompt) -> SceneGraph:
         p = scene.parse

@@ -137,13 +137,13 @@ def _print_from_text(rep: dict, show: int) -> None:
     if not rep:
         return
     table = Table(title="from text to picture (NLP + layout)")
-    for col in ("scenes", "named things drawn", "relations holding", "relations to places"):
+    for col in ("scenes", "named things drawn", "relations between things", "relations to places"):
         table.add_column(col)
     for key, d in rep.items():
         label = f"blind {d['split']} ({d['passages']})" if key == "blind" else f"generated ({d['scenes']})"
         table.add_row(label, f"{d['named_shown']}/{d['named']} ({d['named_pct']:.1f}%)",
                       f"{d['relations_hold']}/{d['relations']} ({d['relations_pct']:.1f}%)",
-                      str(d["to_places"]))
+                      f"{d['to_places_shown']}/{d['to_places']} ({d['to_places_pct']:.1f}%) painted")
     out.print(table)
     for d in rep.values():
         for f in d["failures"][:show]:

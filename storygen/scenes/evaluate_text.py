@@ -7,8 +7,10 @@ then two things are counted (issue 19, part 4):
 - relations: for the blind-written passages (data/gold/blind/relations_SPLIT.jsonl), every gold
   triple between two library things holds in the boxes (relations_geom.holds, as evaluate.py
   judges it; one of them not drawn is a miss); a triple with a place or a thing no library
-  object stands for ("in the farmyard", "on the windowsill") is the background's, counted
-  apart. For generated scenes, with no gold, the graph's own relations are judged.
+  object stands for ("in the farmyard", "on the windowsill") is the background's: counted
+  apart, shown when the background paints that place (its variant's cues), else a miss. For
+  generated scenes, with no gold, the graph's own relations are judged.
+A blind passage, which has no picks, is drawn in the first theme whose places it names.
 Generated scenes are template stories for seeded random curated picks (the shipped writer),
 so N scenes are N // 5 books, read with story context like a real book.
 """
@@ -22,10 +24,12 @@ from ..options import load_options
 from ..records import Prompt, Relation, SceneGraph
 from .assets import load_library
 from .bglib import load_backgrounds
+from .setting import read_book
 from .evaluate import layout_report
 from .layout import SCENE_BACKENDS
 
 WIDTH, HEIGHT = 1024, 768
+ALWAYS_PAINTED = {"sky", "air", "ground", "floor", "grass", "sand", "water", "sea", "snow", "ice"}
 
 
 def _head(word: str) -> str:
@@ -54,21 +58,35 @@ def _gold_relations(graph: SceneGraph, triples: list[tuple[str, str, str]]
 
 
 def _score(graph: SceneGraph, relations: list[Relation], prompt: Prompt, seed: int, compose,
-           lib, opts, sums: dict[str, int], failures: list[dict], where: str) -> None:
-    layout = compose(graph, prompt, opts.hex(prompt.color), WIDTH, HEIGHT, seed)
+           lib, opts, sums: dict[str, int], failures: list[dict], where: str,
+           setting=None) -> None:
+    setting = read_book(prompt.theme, [graph.text])[0] if setting is None else setting
+    layout = compose(graph, prompt, opts.hex(prompt.color), WIDTH, HEIGHT, seed, setting=setting)
     drawn = {o.entity.split("#")[0] for o in layout.objects}
     cues = load_backgrounds().variant(layout.background.theme, layout.background.variant).cues
-    scenery = {e.id for e in graph.entities if e.id not in drawn and any(
-        _head(e.lemma) in c.split() for c in cues)}  # "the temple ruins" painted as the place
+    scenery = {e.id for e in graph.entities if e.id not in drawn and (any(
+        _head(e.lemma) in c.split() for c in cues) or _head(e.lemma) in ALWAYS_PAINTED)}
+    # "the temple ruins" painted as the place; sky and ground are in every picture
     named = [e.id for e in graph.entities if e.object_id]
     sums["named"] += len(named)
     sums["named_shown"] += sum(e in drawn or e in scenery for e in named)
     failures += [{"id": where, "what": f"{e} is named but not drawn"} for e in named
                  if e not in drawn and e not in scenery]
     objects = {e.id for e in graph.entities if e.object_id}
+    lemma = {e.id: _head(e.lemma) for e in graph.entities}
     # a relation to a place ("in the farmyard", "on the windowsill") is the background's to
-    # show, not the boxes': counted apart
-    sums["to_places"] += sum(not {r.subject, r.object} <= objects - scenery for r in relations)
+    # show, not the boxes': it holds when the background paints that place, and is a miss
+    # when neither an object nor the background draws it (a reader sees no windowsill)
+    for r in relations:
+        if {r.subject, r.object} <= objects - scenery:
+            continue
+        sums["to_places"] += 1
+        painted = all(x in drawn or x in scenery for x in (r.subject, r.object))
+        sums["to_places_shown"] += painted
+        if not painted:
+            missing = [lemma.get(x, x) for x in (r.subject, r.object) if x not in drawn and x not in scenery]
+            failures.append({"id": where, "what": f"{r.subject} {r.predicate} {r.object}: "
+                                                  f"{' and '.join(missing)} not drawn"})
     relations = [r for r in relations if {r.subject, r.object} <= objects - scenery]
     judged = SceneGraph(**{**graph.__dict__, "relations": tuple(relations)})
     for rel, verdict in layout_report(layout, judged, lib)["relations"]:
@@ -77,6 +95,16 @@ def _score(graph: SceneGraph, relations: list[Relation], prompt: Prompt, seed: i
         if not verdict:
             failures.append({"id": where, "what": f"{rel.subject} {rel.predicate} {rel.object}: "
                                                   + ("not drawn" if verdict is None else "does not hold")})
+
+
+def _themed(prompt: Prompt, text: str, opts) -> Prompt:
+    """A blind passage has no picks: it is drawn in the first theme whose places its text
+    names ("the frog sat in the pond" is a farm or garden pond, not the sea), else the default."""
+    for theme in opts.themes:
+        if read_book(theme, [text])[0].cue:
+            hero = opts.themes[theme].heroes[0]
+            return Prompt(theme=theme, hero=hero, color=prompt.color, adjective=prompt.adjective)
+    return prompt
 
 
 def _pct(a: int, b: int) -> float:
@@ -94,13 +122,14 @@ def evaluate_text_pictures(blind_dir: Path | str | None = None, split: str = "de
     compose = SCENE_BACKENDS.create(backend)
     report: dict[str, Any] = {}
     if blind_dir is not None:
-        sums = dict.fromkeys(("named", "named_shown", "relations", "relations_hold", "to_places"), 0)
+        sums = dict.fromkeys(("named", "named_shown", "relations", "relations_hold", "to_places",
+                              "to_places_shown"), 0)
         failures: list[dict] = []
         unmatched = 0
         path = Path(blind_dir or BLIND_DIR) / f"relations_{split}.jsonl"
         rows = load_blind_relations(path)
         for row, triples in rows:
-            prompt = _prompt()
+            prompt = _themed(_prompt(), row["text"], opts)
             graph = nlp.build_graphs([row["text"]], prompt)[0]
             rels, missing = _gold_relations(graph, triples)
             unmatched += missing
@@ -109,9 +138,11 @@ def evaluate_text_pictures(blind_dir: Path | str | None = None, split: str = "de
                            "gold_not_in_graph": unmatched,
                            "named_pct": _pct(sums["named_shown"], sums["named"]),
                            "relations_pct": _pct(sums["relations_hold"], sums["relations"]),
+                           "to_places_pct": _pct(sums["to_places_shown"], sums["to_places"]),
                            "failures": failures}
     if generated:
-        sums = dict.fromkeys(("named", "named_shown", "relations", "relations_hold", "to_places"), 0)
+        sums = dict.fromkeys(("named", "named_shown", "relations", "relations_hold", "to_places",
+                              "to_places_shown"), 0)
         failures = []
         rng = random.Random(f"evaluate-text:{seed}")
         books = 0
@@ -121,12 +152,14 @@ def evaluate_text_pictures(blind_dir: Path | str | None = None, split: str = "de
                             color=rng.choice(list(opts.colors)),
                             adjective=rng.choice(list(opts.adjectives)), seed=rng.randrange(10**6))
             story = write_candidates(make_plan(prompt), k=1).candidates[0]
+            settings = read_book(theme, story.scenes)
             for k, graph in enumerate(nlp.build_graphs(story.scenes, prompt)[:generated - books * 5]):
                 _score(graph, list(graph.relations), prompt, prompt.seed, compose, lib, opts, sums,
-                       failures, f"{theme}-{prompt.hero}-{prompt.seed}.{k + 1}")
+                       failures, f"{theme}-{prompt.hero}-{prompt.seed}.{k + 1}", settings[k])
             books += 1
         report["generated"] = {"scenes": min(generated, books * 5), **sums,
                                "named_pct": _pct(sums["named_shown"], sums["named"]),
                                "relations_pct": _pct(sums["relations_hold"], sums["relations"]),
+                               "to_places_pct": _pct(sums["to_places_shown"], sums["to_places"]),
                                "failures": failures}
     return report
