@@ -42,7 +42,8 @@ def test_people_named_by_a_kin_word_or_a_name_are_drawn():
                                  Prompt(theme="garden", hero="bee", color="red", adjective="kind"))[0]
     drawn = {e.lemma: e.object_id for e in g.entities}
     assert drawn["Grandpa"] == "old_man" and drawn["Mia"] == "girl" and drawn["balloon"] == "balloon"
-    # "the lamb lost its mother": a mother may be a lamb's, so no person is guessed
-    g = ParsedNLP().build_graphs(["The lamb lost its mother."],
+    # kin take the kind of whose kin they are: the lamb's mother is a sheep, Lily's brother a boy
+    g = ParsedNLP().build_graphs(["The lamb lost its mother. Lily and her brother came to help."],
                                  Prompt(theme="farm", hero="sheep", color="red", adjective="kind"))[0]
-    assert all(e.object_id != "woman" for e in g.entities)
+    drawn = {e.lemma: e.object_id for e in g.entities}
+    assert drawn["mother"] == "sheep" and drawn["brother"] == "boy" and drawn["Lily"] == "girl"

@@ -54,6 +54,7 @@ class EntityState:
     names: set[str] = field(default_factory=set)
     aliases: set[str] = field(default_factory=set)
     abstract: bool = False  # "idea": a possible antecedent, never a drawn entity
+    kin_of: str = ""  # "its mother", "Lily's brother": whose (entity id), to draw the same kind
     surface: str = ""  # head word as written, for rewriting ("robots")
     mention: str = ""  # the fullest noun phrase seen ("the silly teal mermaid")
 
@@ -188,6 +189,12 @@ class StoryCoref:
                 if key:
                     scene.links[t.i] = key
                     self.mentions.append(MentionRec(sent, t.i, role_of(p, t), key))
+        for t in toks:  # whose kin: "its mother", "the lamb's mother", "Lily's brother"
+            owner = scene.links.get(t.i) if t.dep == "poss" else None
+            kin = scene.links.get(t.head) if owner else None
+            if owner and kin and len(owner) == 1 and len(kin) == 1 and kin != owner:
+                e = self.entities[kin[0]]
+                e.kin_of = e.kin_of or owner[0]
         for t, subj in deferred:
             key = scene.links.get(subj)
             if key and len(key) == 1:

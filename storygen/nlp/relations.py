@@ -108,7 +108,8 @@ class ParsedNLP:
                 continue  # a name: "Old Goat" is a goat, but "Daisy" is no flower
             if oid is not None:
                 return oid
-        return person_object(e.lemma, e.names, set(self.library.objects))  # "Grandpa", "Mia"
+        owner = self.object_id(coref, e.kin_of) if e.kin_of and e.kin_of != eid else None
+        return person_object(e.lemma, e.names, set(self.library.objects), owner)  # "Grandpa", "Mia"
 
     def graph(self, scene: SceneCoref, coref: StoryCoref, index: int, prompt: Prompt) -> SceneGraph:
         p = scene.parse
