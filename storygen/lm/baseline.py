@@ -73,24 +73,23 @@ class PlotSpec(Record):
 
 
 @dataclass(frozen=True)
-class BaselinesFile(Record):
-    """configs/baselines.yaml: everything but the plots, which it names in order."""
+class _Grammar(Record):
     pronouns: dict[str, str]
     looks: dict[str, str]
     adjectives: dict[str, Adjective]
     themes: dict[str, ThemeBank]
     setup: SceneSpec
+
+
+@dataclass(frozen=True)
+class BaselinesFile(_Grammar):
+    """configs/baselines.yaml: everything but the plots, which it names in order."""
     plots: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class Baselines(Record):
+class Baselines(_Grammar):
     """The whole grammar: baselines.yaml with its plots read from configs/plots/."""
-    pronouns: dict[str, str]
-    looks: dict[str, str]
-    adjectives: dict[str, Adjective]
-    themes: dict[str, ThemeBank]
-    setup: SceneSpec
     plots: dict[str, PlotSpec]
 
 
