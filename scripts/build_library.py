@@ -6,8 +6,9 @@ Apache-2.0), some changed at build time (DERIVED), plus the project's own drawin
 library/objects/drawn/. A Noto icon that draws only a head or a bust (figure "face"/"bust") is
 set on a body drawn for the project (drawn/bodies/, FIGURES): the build writes the composed SVG
 and the head's and hand's place in it (measured with resvg-py, the project's own renderer) to
-the manifest. npm is used only here, at build time: the runtime reads the committed SVGs and
-manifest and never needs npm.
+the manifest; likewise where a thing's seat is (OBJECTS' `surface`: the sill of a windowsill,
+measured as fractions of the drawn height). npm is used only here, at build time: the runtime
+reads the committed SVGs and manifest and never needs npm.
 
     python scripts/build_library.py                      # npm-installs the pinned packages into a temp dir
     python scripts/build_library.py --node-modules DIR   # use a node_modules that already has them
@@ -174,6 +175,16 @@ def drawn_box(svg: str) -> list[float]:
     return [round(float(v) / size, 3) for v in (x0, y0, x1 - x0, y1 - y0)]
 
 
+def surface_band(svg: str, band: tuple[float, float], obj_id: str) -> list[float]:
+    """OBJECTS' `surface` (top, bottom y in 128 units) as fractions of the drawn height from the
+    drawing's top: what relations_geom.seat judges "on" against."""
+    _, y, _, h = drawn_box(svg)
+    top, bottom = ((v / 128 - y) / h for v in band)
+    if not 0 <= top < bottom <= 1:
+        raise SystemExit(f"{obj_id}: surface {band} lies outside the drawing (y {y:.3f}, h {h:.3f})")
+    return [round(top, 3), round(bottom, 3)]
+
+
 def drawn_svg(name: str) -> str:
     path = DRAWN / f"{name}.svg"
     if not path.is_file():
@@ -204,6 +215,8 @@ def write_library(sets: dict[str, dict], out: Path) -> None:
         else:
             svg = drawn_svg(icon) if prefix == "storygen" else svg_for(sets[prefix], icon, where,
                                                                         obj.get("_derive"))
+        if "_surface" in obj:
+            row["surface"] = surface_band(svg, obj["_surface"], obj["id"])
         (svg_dir / f"{obj['id']}.svg").write_text(svg, encoding="utf-8")
         rows.append(row)
     main = SOURCES[MAIN]

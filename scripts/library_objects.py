@@ -29,7 +29,7 @@ ALL = (UW, SP) + LAND
 
 
 def O(id, icon, names, category, size, facing, placement, themes, animation, recolorable=True,
-      recolor_hues=None, recolor_greys=False, src="noto", derive=None, figure="full"):
+      recolor_hues=None, recolor_greys=False, src="noto", derive=None, figure="full", surface=None):
     """One curated object. `names` is a comma-separated list of lowercase singular synonyms:
     words for exactly this thing (a stand-in that only looks like it goes in standins.yaml).
     `size` is the real-world size class, `placement` where it lives (ground: stands on it;
@@ -38,7 +38,10 @@ def O(id, icon, names, category, size, facing, placement, themes, animation, rec
     the source icon at build time (see DERIVED): the object's `modified` says how. `figure`
     says what the source icon draws of a creature: "full" (the whole of it), "bust" (head and
     shoulders) or "face" (the head alone); a bust or face is set on the body FIGURES[id] names,
-    so that it stands on the ground."""
+    so that it stands on the ground. `surface` = (top, bottom) y, in the icon's 128 units, of
+    the band where what rests "on" it has its feet, for a thing whose resting surface is not its
+    top (a windowsill under its window, a bench seat under its back, a deck under a rail); the
+    build measures the drawing and writes it as fractions of the drawn height."""
     row = {
         "id": id, "names": [n.strip() for n in names.split(",")], "category": category,
         "size": size, "facing": facing, "placement": placement,
@@ -50,6 +53,10 @@ def O(id, icon, names, category, size, facing, placement, themes, animation, rec
         row["recolor_hues"] = list(recolor_hues)
     if recolor_greys:  # tint the grey/white parts (a space suit) instead of a hue band
         row["recolor_greys"] = True
+    if surface is not None:
+        if not 0 <= surface[0] < surface[1] <= 128:
+            raise SystemExit(f"{id}: surface is (top, bottom) y in the icon's 128 units")
+        row["_surface"] = tuple(surface)  # build-time: measured into the manifest's `surface`
     if derive is not None:
         row["modified"] = DERIVED[derive]["note"]
         row["_derive"] = derive  # build-time only; not written to the manifest
@@ -314,7 +321,7 @@ OBJECTS = [
     O("corn", "ear-of-corn", "corn, corncob", "plant", "small", "none", "ground", FA, "sway", False),
     O("carrot", "carrot", "carrot", "food", "tiny", "none", "ground", (FA, GA), "none", False),
     O("apple", "red-apple", "apple", "food", "tiny", "none", "ground", (FA, FO, GA), "none", False),
-    O("wheat", "sheaf-of-rice", "wheat, hay, haystack, straw", "plant", "medium", "none", "ground", FA, "sway", False),
+    O("wheat", "sheaf-of-rice", "wheat, hay, straw", "plant", "medium", "none", "ground", FA, "sway", False),
     O("basket", "basket", "basket", "prop", "small", "none", "ground", (FA, FO, GA), "none", False),
     O("house", "house", "house, farmhouse, cottage, barn", "building", "huge", "none", "ground", (FA, FO, GA), "none", False),
     # ---- castle
@@ -485,9 +492,9 @@ OBJECTS = [
     O("kimono", "kimono", "kimono, robe, bathrobe", "prop", "small", "none", "any", ALL, "none", False),
     O("swimsuit", "one-piece-swimsuit", "swimsuit, bathing suit", "prop", "small", "none", "any", UW, "none", False),
     # home and garden things
-    O("bed", "bed", "bed", "prop", "large", "none", "ground", ALL, "none", False),
-    O("couch", "couch-and-lamp", "couch, sofa", "prop", "large", "none", "ground", ALL, "none", False),
-    O("chair", "chair", "chair", "prop", "medium", "none", "ground", ALL, "none", False),
+    O("bed", "bed", "bed", "prop", "large", "none", "ground", ALL, "none", False, surface=(84, 98)),  # surfaces: seat under back
+    O("couch", "couch-and-lamp", "couch, sofa", "prop", "large", "none", "ground", ALL, "none", False, surface=(92, 106)),
+    O("chair", "chair", "chair", "prop", "medium", "none", "ground", ALL, "none", False, surface=(50, 64)),
     O("window", "window", "window", "building", "medium", "none", "wall", ALL, "none", False),
     O("bucket", "bucket", "bucket, pail", "prop", "small", "none", "ground", ALL, "none", False),
     O("jar", "jar", "jar, jam jar, glass jar", "prop", "tiny", "none", "ground", ALL, "none", False),
@@ -612,7 +619,7 @@ OBJECTS = [
     O("empty_nest", "empty-nest", "empty nest", "prop", "small", "none", "any", (FO, GA), "none", False),
     O("skull", "skull", "skull", "prop", "tiny", "none", "ground", (UW, CA), "none", False),
     O("lamp", "diya-lamp", "oil lamp, magic lamp", "prop", "tiny", "none", "ground", CA, "twinkle", False),
-    O("seat", "seat", "seat", "prop", "medium", "none", "ground", (SP, CA), "none", False),
+    O("seat", "seat", "seat", "prop", "medium", "none", "ground", (SP, CA), "none", False, surface=(72, 86)),
     O("carousel", "carousel-horse", "carousel, merry-go-round", "building", "large", "none", "ground", (GA, FA), "bob", False),
     O("ferris_wheel", "ferris-wheel", "ferris wheel, big wheel", "building", "huge", "none", "ground", ALL, "none", False),
     O("roller_coaster", "roller-coaster", "roller coaster, rollercoaster", "building", "huge", "none", "ground", ALL, "none", False),
@@ -760,7 +767,8 @@ OBJECTS = [
     O("button", "button", "button", "prop", "tiny", "none", "any", ALL, "none", False, src="storygen"),
     O("raft", "raft", "raft, log raft", "vehicle", "medium", "none", "surface", (UW, JU, FO), "bob", False, src="storygen"),
     O("heap", "heap", "heap, mound, compost heap, dirt pile, earth mound", "prop", "medium", "none", "ground", (GA, FA, FO), "none", False, src="storygen"),
-    O("bench", "bench", "bench, park bench, garden bench", "prop", "medium", "none", "ground", (GA, CA, FA), "none", False, src="storygen"),
+    O("bench", "bench", "bench, park bench, garden bench", "prop", "medium", "none", "ground", (GA, CA, FA), "none", False, src="storygen",
+      surface=(64, 76)),  # the seat, under the back
     O("barrel", "barrel", "barrel, rain barrel, water barrel, keg, cask", "prop", "medium", "none", "ground", (FA, CA, UW), "none", False, src="storygen"),
     O("snowball", "snowball", "snowball, snow ball", "prop", "tiny", "none", "any", AR, "none", False, src="storygen"),
     O("icicle", "icicle", "icicle, icicles", "weather", "small", "none", "wall", AR, "twinkle", False, src="storygen"),
@@ -770,7 +778,7 @@ OBJECTS = [
     O("stall", "stall", "stall, market stall, fruit stall, flower stall", "building", "large", "none", "ground", (FA, CA, GA), "none", False, src="storygen"),
     O("curtain", "curtain", "curtain, curtains, drape", "prop", "large", "none", "wall", (CA, FA), "sway", False, src="storygen"),
     O("scarecrow", "scarecrow", "scarecrow", "character", "large", "none", "ground", (FA, GA), "sway", False, src="storygen"),
-    O("throne", "throne", "throne", "prop", "large", "none", "ground", CA, "none", False, src="storygen"),
+    O("throne", "throne", "throne", "prop", "large", "none", "ground", CA, "none", False, src="storygen", surface=(60, 72)),
     O("bottle", "bottle", "bottle, glass bottle, jug bottle", "prop", "tiny", "none", "ground", ALL, "none", False, src="storygen"),
     O("whistle", "whistle", "whistle", "prop", "tiny", "none", "any", ALL, "none", False, src="storygen"),
     O("pine_cone", "pine_cone", "pine cone, pinecone, fir cone, cone", "plant", "tiny", "none", "ground", (FO, AR), "none", False, src="storygen"),
@@ -779,8 +787,8 @@ OBJECTS = [
     O("slug", "slug", "slug, sea slug", "animal", "tiny", "left", "ground", (GA, FO, UW), "bob", src="storygen"),
     O("eel", "eel", "eel, moray eel, moray", "animal", "medium", "left", "water", UW, "swim", src="storygen"),
     O("rake", "rake", "rake, garden rake", "prop", "medium", "none", "any", (GA, FA), "none", False, src="storygen"),
-    O("swing", "swing", "swing, rope swing", "prop", "large", "none", "ground", (GA, FA, JU), "sway", False, src="storygen"),
-    O("hammock", "hammock", "hammock", "prop", "large", "none", "ground", (JU, GA), "sway", False, src="storygen"),
+    O("swing", "swing", "swing, rope swing", "prop", "large", "none", "ground", (GA, FA, JU), "sway", False, src="storygen", surface=(90, 102)),
+    O("hammock", "hammock", "hammock", "prop", "large", "none", "ground", (JU, GA), "sway", False, src="storygen", surface=(82, 96)),
     O("heron", "flamingo", "heron, grey heron, egret, stork, crane bird", "animal", "large", "left", "ground", (GA, FO, JU, FA), "bob", derive="heron"),
     O("helmet", "military-helmet", "helmet", "prop", "tiny", "none", "any", (CA, SP), "none", False),
     O("fan", "folding-hand-fan", "fan, hand fan, folding fan", "prop", "tiny", "none", "any", (CA, JU), "none", False),
@@ -797,7 +805,7 @@ OBJECTS = [
     O("tray", "tray", "tray, seed tray", "prop", "small", "none", "ground", ALL, "none", False, src="storygen"),
     O("pipe", "pipe", "pipe, drainpipe, water pipe", "prop", "medium", "none", "wall", (SP, FA), "none", False, src="storygen"),
     O("fig", "fig", "fig, figs", "food", "tiny", "none", "ground", (JU, GA), "none", False, src="storygen"),
-    O("well", "well", "wishing well, water well, village well, old well", "building", "large", "none", "ground", (FA, CA, GA), "none", False, src="storygen"),
+    O("well", "well", "well, wishing well, water well, village well, old well", "building", "large", "none", "ground", (FA, CA, GA), "none", False, src="storygen"),
     O("stove", "stove", "stove, oven, cooker, range", "prop", "medium", "none", "ground", (CA, FA), "none", False, src="storygen"),
     O("nail", "nail", "nail, tack", "prop", "tiny", "none", "any", (FA, CA), "none", False, src="storygen"),
     O("firefly", "firefly", "firefly, glow-worm, glowworm, lightning bug", "animal", "tiny", "none", "sky", (FO, GA, JU), "flap", src="storygen"),
@@ -823,4 +831,25 @@ OBJECTS = [
     O("tapir", "tapir", "tapir", "animal", "medium", "left", "ground", JU, "bob", src="storygen"),
     O("vest", "vest", "vest, waistcoat, gilet", "prop", "small", "none", "any", ALL, "none", False, src="storygen"),
     O("card", "card", "card, greeting card, birthday card, postcard", "prop", "tiny", "none", "any", ALL, "none", False, src="storygen"),
+    # ---- places the text puts characters on, in, under or beside, drawn as things (issue:
+    # the picture had the cat but not the windowsill). Every one can be named in any theme.
+    # `surface`: where what sits "on" it rests when that is not its top (relations_geom.seat)
+    O("branch", "branch", "branch, bough, tree branch", "plant", "huge", "none", "ground", ALL, "none", False, src="storygen",
+      surface=(42, 54)),  # a tree with one long low bough to sit on: a backdrop, tree-sized
+    O("windowsill", "windowsill", "windowsill, window sill, sill, window ledge, window seat", "building", "large", "none", "ground", ALL, "none", False, src="storygen",
+      surface=(72, 86)),  # a piece of house wall: the sill under its window
+    O("steps", "steps", "steps, stair, stairs, staircase, stairway, doorstep, front steps", "prop", "medium", "none", "ground", ALL, "none", False, src="storygen",
+      surface=(38, 64)),
+    O("cage", "cage", "cage, birdcage, bird cage", "prop", "small", "none", "ground", ALL, "none", False, src="storygen"),
+    O("dock", "dock", "dock, pier, jetty, wharf, landing stage", "building", "large", "none", "ground", ALL, "none", False, src="storygen",
+      surface=(42, 58)),  # the deck, under the bollard
+    O("snowdrift", "snowdrift", "snowdrift, snow drift, snowbank, snow bank, drift, snow pile, snow heap, pile of snow, snow mound", "prop", "large", "none", "ground", ALL, "none", False, src="storygen",
+      surface=(54, 70)),
+    O("sandcastle", "sandcastle", "sandcastle, sand castle", "prop", "small", "none", "ground", ALL, "none", False, src="storygen"),
+    O("haystack", "haystack", "haystack, hay stack, hayrick, hay pile, pile of hay, hay bale, bale, bale of hay", "prop", "large", "none", "ground", ALL, "none", False, src="storygen",
+      surface=(34, 52)),  # the dome's top
+    O("bridge", "bridge", "bridge, footbridge, foot bridge", "building", "large", "none", "ground", ALL, "none", False, src="storygen",
+      surface=(48, 58)),  # the deck, under the rail; room beneath the arch
+    O("stone_wall", "stone_wall", "stone wall, garden wall, brick wall, low wall, dry stone wall", "prop", "large", "none", "ground", ALL, "none", False, src="storygen",
+      surface=(50, 64)),
 ]

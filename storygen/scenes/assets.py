@@ -76,6 +76,10 @@ class LibraryObject(Record):
     # sprite box: x, y, w, h and x, y): hats go on that head and held things in that hand
     head: Optional[tuple[float, float, float, float]] = None
     hand: Optional[tuple[float, float]] = None
+    # where things resting "on" it go when that is not its top (a windowsill under its window,
+    # a bench's seat under its back, a bridge's deck under its rail): the band, as fractions of
+    # the drawn height from its top, that their feet rest in (relations_geom.seat)
+    surface: Optional[tuple[float, float]] = None
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,12 @@ def rasterize(svg_path: str, width: int, height: int) -> Image.Image:
 
     if width < 1 or height < 1:
         raise ValueError(f"cannot rasterise {svg_path} at {width}x{height}")
-    svg = Path(svg_path).read_text(encoding="utf-8")
+    try:
+        svg = Path(svg_path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:  # a damaged install, not a bug: say what to do
+        raise StorygenError(f"Cannot read {svg_path} ({getattr(exc, 'strerror', None) or exc}): the"
+                            " object library is incomplete; reinstall storygen or rebuild the library"
+                            " with scripts/build_library.py") from None
     png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=width, height=height))
     img = Image.open(io.BytesIO(png)).convert("RGBA")
     if img.size != (width, height):  # resvg keeps the aspect ratio; pad/crop to the asked box
@@ -291,6 +300,10 @@ def validate(manifest: ObjectLibrary, root: Path, where: str) -> None:
         if obj.recolor_hues is not None and not all(0 <= h <= 360 for h in obj.recolor_hues):
             raise ConfigError(f"{at}: recolor_hues must be degrees in 0..360")
         _validate_figure(obj, at)
+        if obj.surface is not None and not (len(obj.surface) == 2
+                                            and 0 <= obj.surface[0] < obj.surface[1] <= 1):
+            raise ConfigError(f"{at}: surface is [top, bottom] of the band things rest on, "
+                              "fractions of the drawn height (0 <= top < bottom <= 1)")
         if not (root / "svg" / f"{obj.id}.svg").is_file():
             raise ConfigError(f"{at}: {root / 'svg' / (obj.id + '.svg')} is missing; "
                               "rerun python scripts/build_library.py")

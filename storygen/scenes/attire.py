@@ -91,9 +91,16 @@ def attachments(graph: SceneGraph, lib: Library, carried: Sequence[Attachment] =
     obj = {e.id: lib.get(e.object_id) for e in graph.entities if e.object_id and e.object_id in lib}
     text = (graph.resolved_text or graph.text).lower()
     found: dict[str, Attachment] = {}
+    # "the bird sat in its cage", "the cat slept on her windowsill": the owner is in, on or
+    # under the thing, so it is where the owner is, not something in the owner's hand (but "a
+    # kitten in a blue helmet" wears it)
+    places = {(r.subject, r.object) for r in graph.relations if not r.negated
+              and r.predicate in ("in", "on", "below", "behind", "riding_on")
+              and r.object in obj and obj[r.object].id not in WEAR_SLOTS}
 
     def add(item: str, owner: str, held: bool) -> None:
-        if item in found or item == owner or item not in obj or owner not in obj:
+        if item in found or item == owner or item not in obj or owner not in obj \
+                or (owner, item) in places:
             return
         o, e = obj[item], ents[item]
         if _animate(o) or not _animate(obj[owner]):

@@ -60,6 +60,9 @@ class BackgroundVariant(Record):
     horizon: float = 0.64  # fraction of the height where the ground/floor starts
     surface: Optional[float] = None  # underwater: the sea surface line
     weather: tuple[str, ...] = ()  # weather this variant can show (rain, snow, storm, fog, drought)
+    # things it paints that a text names without going anywhere ("on the wall" of a room):
+    # never drawn again as objects there, and no cue (they move no scene)
+    shows: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,8 @@ def _check_variant(v: BackgroundVariant, at: str, layer_names: set[str],
         raise ConfigError(f"{at}: surface {v.surface} must be above the horizon by 0.2 or more")
     if any(c != c.lower().strip() or not c for c in v.cues):
         raise ConfigError(f"{at}: cues must be lowercase words")
+    if any(c != c.lower().strip() or not c or c in v.cues for c in v.shows):
+        raise ConfigError(f"{at}: shows must be lowercase words that are not its cues")
 
 
 def load_backgrounds(path: str | Path | None = None) -> BackgroundLibrary:

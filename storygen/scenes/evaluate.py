@@ -24,7 +24,8 @@ from ..records import Entity, Prompt, Relation, SceneGraph, SceneLayout
 from .assets import Library, load_library
 from .layout import SCENE_BACKENDS
 from .layout_checks import picture_checks
-from .relations_geom import PREDICATES, holds, out_of_frame, overlap_allowed, overlap_area, visible
+from .relations_geom import (PREDICATES, holds, out_of_frame, overlap_allowed, overlap_area, seat,
+                             visible)
 
 GOLD = DATA_DIR / "gold" / "layouts.jsonl"
 TARGET_SATISFIED, WIDTH, HEIGHT = 0.95, 1024, 768
@@ -85,13 +86,16 @@ def layout_report(layout: SceneLayout, graph: SceneGraph, lib: Library | None = 
     W, H = layout.width, layout.height
     vis = {o.entity: visible((o.box.x, o.box.y, o.box.w, o.box.h), lib.content(o.object_id))
            for o in layout.objects}
+    seats = {o.entity: seat(vis[o.entity], lib.get(o.object_id).surface) for o in layout.objects
+             if lib.get(o.object_id).surface is not None}
     z = {o.entity: o.z for o in layout.objects}
     worn = {o.entity: o.worn_by for o in layout.objects if o.worn_by}
     verdicts = []
     for r in graph.relations:
         copies = [r.subject] + ([k for k in vis if k.startswith(r.subject + "#")] if r.negated else [])
         results = [holds(Relation(s, _as_drawn(r.predicate, worn.get(s) == r.object), r.object,
-                                  r.negated), vis, z, W, H, graph.relations) for s in copies]
+                                  r.negated), vis, z, W, H, graph.relations, seats)
+                   for s in copies]
         verdict = None if results[0] is None else all(x is not False for x in results)
         verdicts.append((r, verdict))
     hero = next((e.id for e in graph.entities if e.hero), None)

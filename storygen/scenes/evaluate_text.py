@@ -10,7 +10,7 @@ then two things are counted (issue 19, part 4):
   object stands for ("in the farmyard", "on the windowsill") is the background's: counted
   apart, shown when the background paints that place (its variant's cues), else a miss. For
   generated scenes, with no gold, the graph's own relations are judged.
-A blind passage, which has no picks, is drawn in the first theme whose places it names.
+A blind passage, which has no picks, is drawn in the theme whose places it names most.
 Generated scenes are template stories for seeded random curated picks (the shipped writer),
 so N scenes are N // 5 books, read with story context like a real book.
 """
@@ -24,9 +24,11 @@ from ..options import load_options
 from ..records import Prompt, Relation, SceneGraph
 from .assets import load_library
 from .bglib import load_backgrounds
-from .setting import read_book
+from .setting import PlaceReader, read_book
+from .words import words_of
 from .evaluate import layout_report
 from .layout import SCENE_BACKENDS
+from .select import SUNLIGHT
 
 WIDTH, HEIGHT = 1024, 768
 ALWAYS_PAINTED = {"sky", "air", "ground", "floor", "grass", "sand", "water", "sea", "snow", "ice"}
@@ -63,9 +65,11 @@ def _score(graph: SceneGraph, relations: list[Relation], prompt: Prompt, seed: i
     setting = read_book(prompt.theme, [graph.text])[0] if setting is None else setting
     layout = compose(graph, prompt, opts.hex(prompt.color), WIDTH, HEIGHT, seed, setting=setting)
     drawn = {o.entity.split("#")[0] for o in layout.objects}
-    cues = load_backgrounds().variant(layout.background.theme, layout.background.variant).cues
+    variant = load_backgrounds().variant(layout.background.theme, layout.background.variant)
+    cues = variant.cues + variant.shows  # what the background paints (a room's walls too)
+    sky = SUNLIGHT if "celestial" in variant.layers else frozenset()  # the painted sun
     scenery = {e.id for e in graph.entities if e.id not in drawn and (any(
-        _head(e.lemma) in c.split() for c in cues) or _head(e.lemma) in ALWAYS_PAINTED)}
+        _head(e.lemma) in c.split() for c in cues) or _head(e.lemma) in ALWAYS_PAINTED | sky)}
     # "the temple ruins" painted as the place; sky and ground are in every picture
     named = [e.id for e in graph.entities if e.object_id]
     sums["named"] += len(named)
@@ -97,14 +101,27 @@ def _score(graph: SceneGraph, relations: list[Relation], prompt: Prompt, seed: i
                                                   + ("not drawn" if verdict is None else "does not hold")})
 
 
+# a passage "in the forest" or "under the sea" names the world of a theme, not one of its places
+THEME_WORDS = {"underwater": {"sea", "ocean", "underwater"}, "space": {"space"},
+               "jungle": {"jungle"}, "farm": {"farm"}, "castle": {"castle"},
+               "arctic": {"arctic"}, "forest": {"forest", "woods"}, "garden": {"garden"}}
+
+
 def _themed(prompt: Prompt, text: str, opts) -> Prompt:
-    """A blind passage has no picks: it is drawn in the first theme whose places its text
-    names ("the frog sat in the pond" is a farm or garden pond, not the sea), else the default."""
-    for theme in opts.themes:
-        if read_book(theme, [text])[0].cue:
-            hero = opts.themes[theme].heroes[0]
-            return Prompt(theme=theme, hero=hero, color=prompt.color, adjective=prompt.adjective)
-    return prompt
+    """A blind passage has no picks: it is drawn in the theme whose places its text names most
+    ("the frog sat in the pond" is a farm or garden pond, not the sea), naming its world ("the
+    bear was in the forest") breaking a tie, then the order of the themes; else the default."""
+    words, lib, best = words_of(text), load_backgrounds(), None
+    for k, theme in enumerate(opts.themes):
+        places = {" ".join(words[a:b]) for a, b, _ in PlaceReader(theme, lib).phrases.find(words)}
+        score = (len(places), bool(THEME_WORDS.get(theme, set()) & set(words)), -k)
+        if (score[0] or score[1]) and (best is None or score > best[0]):
+            best = (score, theme)
+    if best is None:
+        return prompt
+    theme = best[1]
+    return Prompt(theme=theme, hero=opts.themes[theme].heroes[0], color=prompt.color,
+                  adjective=prompt.adjective)
 
 
 def _pct(a: int, b: int) -> float:

@@ -6,7 +6,9 @@ it holds when every g_i <= 0 (and, for behind / in front of / in / on, the drawi
 agrees). "above"/"below" have two readings: stacked (a boat over the mermaid) or sheltering (a
 rabbit under a mushroom cap, both on the ground); the closer one is used. Boxes are (x, y, w, h) with y growing downward, and are the *visible* boxes (see
 `visible`): the drawn part of each sprite. `between` takes two object boxes;
-with only one it means `near`. A negated relation holds when its predicate does not.
+with only one it means `near`. A negated relation holds when its predicate does not. "On" is
+judged against the object's `seat` when what rests on it does not rest on its top (a windowsill
+under its window, a bench's seat under its back: LibraryObject.surface).
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ TOUCHING = ("above", "below", "on", "in", "behind", "in_front_of", "riding_on", 
 NEAR_GAP = 0.10  # of the frame width: "near" means at most this far apart
 Z_BEFORE = {"behind"}  # the subject is drawn before (under) the object
 Z_AFTER = {"in_front_of", "in", "on", "riding_on", "worn_by", "held_by"}  # drawn after (over) it
+SEATED = ("on", "riding_on")  # judged against the object's seat (`seat`), not its whole box
+ON_BAND = (0.12, 0.45)  # "on": the subject's base lies this far down the support (fractions)
 
 
 def visible(box: Box, content: tuple[float, float, float]) -> Box:
@@ -30,6 +34,19 @@ def visible(box: Box, content: tuple[float, float, float]) -> Box:
     x, y, w, h = box
     inset, top, bottom = content
     return (x + inset * w, y + top * h, w * (1 - 2 * inset), h * (bottom - top))
+
+
+def seat(box: Box, surface: Optional[tuple[float, float]]) -> Box:
+    """The box that "on" is judged against: the visible box itself, or for a thing whose
+    resting surface is not its top (LibraryObject.surface: the band, as fractions of the drawn
+    height, where what rests on it has its base: a windowsill's sill below its window, a
+    bridge's deck below its rail) a box whose ON_BAND is exactly that band."""
+    if surface is None:
+        return box
+    x, y, w, h = box
+    lo, hi = ON_BAND
+    bh = (surface[1] - surface[0]) * h / (hi - lo)
+    return (x, y + surface[0] * h - lo * bh, w, bh)
 
 
 def _cx(b: Box) -> float:
@@ -68,7 +85,8 @@ def terms(pred: str, a: Box, b: Box, W: float, H: float, c: Optional[Box] = None
     if pred == "below":
         return terms("above", b, a, W, H)
     if pred == "on":  # resting on the top part, roughly centred
-        return [by + 0.12 * bh - abot, abot - (by + 0.45 * bh), abs(_cx(a) - _cx(b)) - 0.25 * bw]
+        lo, hi = ON_BAND
+        return [by + lo * bh - abot, abot - (by + hi * bh), abs(_cx(a) - _cx(b)) - 0.25 * bw]
     if pred == "riding_on":  # astride: the rider's base on the upper part of the mount
         return [by + 0.05 * bh - abot, abot - (by + 0.6 * bh), abs(_cx(a) - _cx(b)) - 0.35 * bw]
     if pred == "worn_by":  # on the wearer's outline (a hat may rise above it), smaller than it:
@@ -146,12 +164,16 @@ def between_partner(rel: Relation, relations: Sequence[Relation]) -> Optional[st
 
 
 def holds(rel: Relation, boxes: dict[str, Box], z: dict[str, int], W: float, H: float,
-          relations: Sequence[Relation] = ()) -> Optional[bool]:
+          relations: Sequence[Relation] = (), seats: Optional[dict[str, Box]] = None
+          ) -> Optional[bool]:
     """Whether the relation is satisfied by the layout (negation included); None when one of
-    its entities was not drawn."""
+    its entities was not drawn. `seats`: the `seat` of each drawn thing whose resting surface
+    is not its top, for "on" / "riding_on"."""
     a, b = boxes.get(rel.subject), boxes.get(rel.object)
     if a is None or b is None:
         return None
+    if seats and rel.predicate in SEATED and rel.object in seats:
+        b = seats[rel.object]
     partner = between_partner(rel, relations)
     c = boxes.get(partner) if partner else None
     geometric = all(g <= 0 for g in terms(rel.predicate, a, b, W, H, c))

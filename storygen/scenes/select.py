@@ -23,6 +23,7 @@ SUPPORTED = ("on", "in", "above", "below", "riding_on")  # a subject of these is
 BIGGER_CAP = 0.62  # of the frame height: a thing bigger than the hero in life grows up to this
 BIGGER_STEP = 0.10  # ... by this share of the hero's height per size class it is above the hero
 COMPARED_CATEGORIES = ("animal", "character", "vehicle")
+SUNLIGHT = frozenset({"sun", "sunshine", "sunlight"})  # what a sky with a sun ("celestial") paints
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,22 @@ def geo_of(variant: BackgroundVariant, theme: str, W: int, H: int) -> Geo:
 def scenery(graph: SceneGraph, variant: BackgroundVariant) -> set[str]:
     """Entities the background already shows: named by one of the chosen variant's cues ("went
     home to the hollow tree", "the castle") and placed by no relation except being the place
-    something is in. They are not drawn again as objects."""
+    something is in, or named by what it `shows` (the walls of a room, whatever is on them).
+    They are not drawn again as objects."""
     placed = {r.subject for r in graph.relations} | {
         r.object for r in graph.relations if r.negated or r.predicate != "in"}
     out = set()
     for e in graph.entities:
         words = e.mention.lower().split()
-        phrases = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
-        if not e.hero and e.id not in placed and ({e.lemma} | phrases) & set(variant.cues):
-            out.add(e.id)
+        # what the phrase names is its head: "the temple ruins" are the ruins, "the hollow
+        # tree" the tree, but "the garden wall" is a wall, not the garden the cue names
+        phrases = {" ".join(words[i:]) for i in range(len(words))}
+        if e.hero:
+            continue
+        if e.id not in placed and ({e.lemma} | phrases) & set(variant.cues) or \
+                {e.lemma, words[-1] if words else ""} & set(variant.shows) or \
+                e.id not in placed and e.lemma in SUNLIGHT and "celestial" in variant.layers:
+            out.add(e.id)  # "a snail basking in the sun": in the painted sunshine
     return out
 
 
@@ -195,6 +203,15 @@ def drawn_names(graph: SceneGraph, lib: Library) -> tuple[str, ...]:
     return tuple(sorted({n for e, obj in drawable(graph, lib) for n in (e.lemma, *obj.names)}))
 
 
+def copies(entity: Entity, obj: LibraryObject) -> int:
+    """How many times to draw an entity: its count, but once when the text names it by a plural
+    that is the drawing's own name ("the steps", "the stairs", "the houses"): one drawing."""
+    words = entity.mention.lower().split()
+    if words and words[-1] in obj.names and words[-1] != entity.lemma.lower():
+        return 1
+    return min(entity.count, MAX_COPIES)
+
+
 def select_items(graph: SceneGraph, lib: Library, geo: Geo, skip: frozenset[str] = frozenset(),
                  compared: Optional[dict[str, str]] = None) -> list[Item]:
     """The items to place: hero, then related entities, then the rest, then extra copies.
@@ -213,7 +230,7 @@ def select_items(graph: SceneGraph, lib: Library, geo: Geo, skip: frozenset[str]
         for entity, obj in pairs:
             if len(items) >= MAX_OBJECTS:
                 return items
-            if copy >= (1 if entity.hero else min(entity.count, MAX_COPIES)):
+            if copy >= (1 if entity.hero else copies(entity, obj)):
                 continue
             zone = zone_of(obj, entity.hero and copy == 0, geo)
             base = _base_height(entity, obj, zone, geo, compared, hero)

@@ -41,6 +41,8 @@ AT_FROM = {"drank", "drink", "drinks", "drinking", "sipped", "ate", "eat", "pick
 # things inside a room: "by the stove" is in the kitchen, not outside it
 FURNITURE = {"stove", "oven", "fireplace", "hearth", "throne", "bookshelves", "shelves", "pantry"}
 EXITS = {"outside", "outdoors"}
+# the outside of a building: "on the porch of the farmhouse" is not in its kitchen
+OUTSIDE_OF = {"porch", "porches", "roof", "roofs", "rooftop", "doorstep", "steps", "chimney"}
 # How much a cue counts, by how it is used and whether the place is indoors.
 SCORES = {("outside", "in"): 3, ("outside", "at"): 3, ("outside", "near"): 3,
           ("outside", "bare"): 2, ("inside", "in"): 3, ("inside", "at"): 2, ("inside", "bare"): 1}
@@ -83,6 +85,9 @@ class PlaceReader:
         self.variants = {v.name: v for v in self.tb.variants}
         self.phrases = Phrases(((c, v.name) for v in self.tb.variants for c in v.cues
                                 if c not in _NOT_PLACES), plural=True)
+        # a cue two variants share ("bank": the stream's and the pond's) labels only the first
+        # in `phrases`; at the other, it names where we already are
+        self.own = {v.name: set(v.cues) | set(v.shows) for v in self.tb.variants}
 
     def _use(self, words: list[str], start: int, here: str) -> str:
         """in | at | near | from | bare: the nearest place preposition before the cue; "seen"
@@ -101,6 +106,8 @@ class PlaceReader:
                 return "about"
             if w == "of" and j > 0 and words[j - 1] in ("out", "away"):
                 return "from"
+            if w == "of" and j > 0 and words[j - 1] in OUTSIDE_OF:
+                return "near"  # "on the porch of the farmhouse": outside it
             if w == "from" and j > 0 and words[j - 1] in AT_FROM:
                 return "at"
             for kind, ws in (("in", IN), ("near", NEAR), ("from", FROM), ("at", AT)):
@@ -119,11 +126,13 @@ class PlaceReader:
         for start, end, name in self.phrases.find(words):
             if end < len(words) and words[end] in NOT_PLACE_AFTER:
                 continue
-            v: BackgroundVariant = self.variants[name]
-            use = self._use(words, start, here)
             cue = " ".join(words[start:end])
             if cue in GENERIC:
                 continue
+            if name != here and _plural_of(cue, self.own[here]):
+                name = here  # "sat on the bank" at the forest pond: the pond's bank
+            v: BackgroundVariant = self.variants[name]
+            use = self._use(words, start, here)
             if v.setting == "inside" and use == "bare" and cue in text.drawn:
                 use = "drawn"  # "the red barn" is drawn as a barn: we stay outside
             if use == "near" and cue in FURNITURE:
@@ -174,6 +183,11 @@ def _weather_seen_from_inside(words: list[str], k: int) -> bool:
         return False
     return bool(sentence & {"window", "windows", "glass", "roof", "walls"}) or \
         k + 1 == len(words) or words[k + 1] == END
+
+
+def _plural_of(cue: str, names: set[str]) -> bool:
+    """The matched cue words ("banks") are one of `names` ("bank"), as Phrases matches them."""
+    return cue in names or any(cue.endswith(s) and cue[:-len(s)] in names for s in ("s", "es"))
 
 
 def _sentence(words: list[str], k: int) -> tuple[set[str], set[str]]:

@@ -21,7 +21,7 @@ import random
 from typing import Optional
 
 from ..records import Relation
-from .relations_geom import TOUCHING, harmony, overlap_area, terms, visible
+from .relations_geom import ON_BAND, SEATED, TOUCHING, harmony, overlap_area, seat, terms, visible
 from .select import Geo, Item, bottom_range, depth_factor
 
 W_REL, W_HERO, W_FRAME, W_ZONE, W_OVERLAP, W_SCALE, W_CENTRE, W_COPY, W_HARMONY = (
@@ -68,6 +68,7 @@ class Problem:
         self.s = [1.0] * self.n
         self.box: list[tuple[float, float, float, float]] = [(0.0, 0.0, 1.0, 1.0)] * self.n
         self.vis = list(self.box)  # the drawn part of each box: what relations are judged on
+        self.surface = [it.obj.surface for it in items]  # where "on" rests, if not the top
         self.placed = [False] * self.n
 
     # ------------------------------------------------------------ state and cost
@@ -82,11 +83,15 @@ class Problem:
         self.box[i] = self.make_box(i, cx, bot, s)
         self.vis[i] = visible(self.box[i], self.items[i].content)
 
+    def target(self, pred: str, i: int):
+        """What a relation with item i as its object is judged against: its seat for "on"."""
+        return seat(self.vis[i], self.surface[i]) if pred in SEATED else self.vis[i]
+
     def rel_cost(self, k: int) -> float:
         pred, a, b, c, negated = self.rels[k]
         if not (self.placed[a] and self.placed[b]) or (c is not None and not self.placed[c]):
             return 0.0
-        g = terms(pred, self.vis[a], self.vis[b], self.geo.W, self.geo.H,
+        g = terms(pred, self.vis[a], self.target(pred, b), self.geo.W, self.geo.H,
                   self.vis[c] if c is not None else None)
         if negated:
             v = max(0.0, SLACK - max(g))
@@ -173,7 +178,7 @@ class Problem:
             if a == i and self.placed[b]:
                 third = self.vis[c] if c is not None and self.placed[c] else None
                 for _ in range(per):
-                    out.append(self.propose(i, pred, self.vis[b], rng, third))
+                    out.append(self.propose(i, pred, self.target(pred, b), rng, third))
             elif i in (b, c) and self.placed[a]:
                 for _ in range(per):
                     out.append(self.propose(i, INVERSE[pred], self.vis[a], rng))
@@ -198,9 +203,14 @@ class Problem:
             cx, bot = ocx + u(-0.25, 0.25) * ow, obot + u(-0.1 * h, 0.1 * H) + h
         elif pred in ("on", "riding_on"):
             cx, bot = ocx + u(-0.2, 0.2) * ow, oy + u(0.12, 0.35) * oh
-        elif pred == "support":  # the item holds `other` on its top part
+        elif pred == "support":  # the item holds `other` on its top part (or its seat)
             h = max(h, 0.9 * ow)
-            cx, bot = ocx + u(-0.2, 0.2) * h, obot - u(0.12, 0.35) * h + h
+            cx, t = ocx + u(-0.2, 0.2) * h, u(ON_BAND[0], 0.35)  # t: how far down the support
+            if self.surface[i] is not None:  # ... or down its seat (relations_geom.seat),
+                top, low = self.surface[i]  # wide enough to seat `other` (harmony: 1.5 x)
+                t = top + (low - top) * (t - ON_BAND[0]) / (ON_BAND[1] - ON_BAND[0])
+                h = max(h, 1.6 * ow / max(0.3, 1 - 2 * self.items[i].content[0]))
+            bot = obot - t * h + h
         elif pred == "in":
             h = min(h, 0.6 * oh)
             cx, bot = ocx + u(-0.1, 0.1) * ow, oy + oh / 2 + u(-0.1, 0.1) * oh + h / 2
