@@ -21,7 +21,7 @@ from . import consent
 from .config import Settings
 from .errors import ConsentError, OptionError, StorygenError
 from .options import load_options
-from .pipeline import book_name, make_book
+from .pipeline import book_name, is_finished, make_book
 from .records import Prompt, Record
 
 PROMPT_KEYS = ("theme", "hero", "color", "adjective", "seed", "profile")
@@ -84,7 +84,7 @@ def parse_line(text: str, line: int, default_seed: int = 0) -> BookTask:
     try:
         prompt = load_options().prompt(data["theme"], data["hero"], data["color"], data["adjective"],
                                        seed, data.get("profile", "default"))
-        consent.status(prompt.profile)  # refuses a malformed profile name, here rather than later
+        consent.check_profile(prompt.profile)  # a malformed name is this line's fault; consent is checked for all
     except StorygenError as exc:
         return BookTask(line, error=str(exc))
     return BookTask(line, prompt=prompt)
@@ -156,7 +156,8 @@ def _stage_seconds(book: Path) -> dict[str, float]:
 
 
 def finished(task: BookTask, out_root: str | os.PathLike) -> bool:
-    return task.prompt is not None and (Path(out_root) / task.name / "manifest.json").exists()
+    # A damaged manifest is not a finished book: its worker reports it (make it again with --force).
+    return task.prompt is not None and is_finished(Path(out_root) / task.name)
 
 
 def skipped(task: BookTask, out_root: str | os.PathLike) -> BookResult:

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from .batch import BookResult, read_prompts, require_consent, run_batch, summarize
 from .config import settings as load_settings
-from .io import write_text
+from .io import ensure_writable_dir, write_text
 
 out = make_console()
 err = make_console(stderr=True)
@@ -40,13 +40,14 @@ def batch(prompts, out_dir, workers, engine, address, force, report_path, verbos
 
     \b
     Exit code: 0 if every book was made or skipped, 1 if some failed,
-    2 if nothing could start (no consent, unreadable file, Ray missing).
+    2 if nothing could start (no consent, unreadable file, unwritable --out, Ray missing).
     """
     if address and engine != "ray":
         raise click.UsageError("--address is for --engine ray")
     cfg = load_settings()
     tasks = read_prompts(prompts, cfg.seed)
     require_consent(tasks)
+    ensure_writable_dir(out_dir)  # a read-only --out fails every book: say it once, before starting
     if engine == "ray":
         from .batch_ray import import_ray, run_batch_ray
 

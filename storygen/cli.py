@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from . import consent as consent_mod
+from .config import VOICE_NAMES
 from .config import settings as load_settings
 from .errors import StorygenError
 from .io import read_record, write_record
@@ -61,6 +62,9 @@ def _picks(f):
 
 _seed = click.option("--seed", type=int, default=None, help="Random seed (default from configs/default.yaml). Same seed, same book.")
 _profile = click.option("--profile", default="default", show_default=True, help="Consent profile the book belongs to.")
+_voice = click.option("--voice", type=click.Choice(list(VOICE_NAMES)), default=None,
+                      help="Narrator: storyteller (hibari, slow, female) or joe (piper, male);"
+                           " default from configs/default.yaml.")
 
 
 def _seed_or_default(seed: int | None) -> int:
@@ -138,7 +142,8 @@ def consent_revoke(profile: str, yes: bool) -> None:
 @_profile
 @click.option("-k", "--candidates", type=click.IntRange(1, 16), default=None, help="Candidate stories to write and rank.")
 @click.option("--force", is_flag=True, help="Remake the book even if it already exists.")
-def make(theme, hero, color, adjective, out_dir, seed, profile, candidates, force) -> None:
+@_voice
+def make(theme, hero, color, adjective, out_dir, seed, profile, candidates, force, voice) -> None:
     """Make a whole storybook from four picks.
 
     \b
@@ -153,6 +158,10 @@ def make(theme, hero, color, adjective, out_dir, seed, profile, candidates, forc
     cfg = load_settings()
     if candidates:
         cfg = replace(cfg, candidates=candidates)
+    if voice:
+        from .audio.voices import with_voice
+
+        cfg = with_voice(cfg, voice)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
@@ -188,7 +197,11 @@ def plan(prompt_path, theme, hero, color, adjective, seed, profile, planner, out
     from .story import make_plan
 
     if prompt_path:
-        prompt = load_options().check(read_record(prompt_path, Prompt))
+        prompt = read_record(prompt_path, Prompt)
+        try:
+            load_options().check(prompt)
+        except StorygenError as exc:  # say which file holds the refused pick
+            raise type(exc)(f"{prompt_path}: {exc}") from None
     else:
         missing = [n for n, v in (("--theme", theme), ("--hero", hero), ("--color", color), ("--adj", adjective)) if not v]
         if missing:
@@ -210,9 +223,9 @@ def plan(prompt_path, theme, hero, color, adjective, seed, profile, planner, out
 @click.option("-o", "--out", "out_path", type=click.Path(path_type=Path), default=Path("candidates.json"), show_default=True)
 def write(plan_path, k, writer, seed, out_path) -> None:
     """Write K candidate stories for a plan.json."""
-    from .story import write_candidates
+    from .story import check_plan, write_candidates
 
-    p = read_record(plan_path, Plan)
+    p = check_plan(read_record(plan_path, Plan), where=str(plan_path))
     consent_mod.require(p.prompt.profile)
     cfg = load_settings()
     cands = write_candidates(p, k or cfg.candidates, writer or cfg.backends.writer, seed)
@@ -230,10 +243,11 @@ def rank(candidates_path, ranker, out_path) -> None:
     The coherence ranker also weighs the story generator's likelihood of each candidate: the lm
     writer stores it in candidates.json; a candidate without it (another writer, an edited
     file) is scored now, which loads the generator once (a few seconds)."""
-    from .story import choose_story
+    from .story import check_plan, choose_story
 
     cfg = load_settings()
     cands = read_record(candidates_path, Candidates)
+    check_plan(cands.plan, where=str(candidates_path))  # candidate texts meet the filter in ranking
     consent_mod.require(cands.plan.prompt.profile)  # ranking may write new candidates: a story is made
     story, final = choose_story(cands, ranker or cfg.backends.ranker, cfg.backends.writer, cfg.max_regenerations)
     if final is not cands:  # every candidate was refused and new ones were written: keep them
@@ -255,7 +269,9 @@ def rank(candidates_path, ranker, out_path) -> None:
 
 
 def _book_story(book_dir: Path) -> Story:
-    return read_record(Path(book_dir) / "story.json", Story)
+    from .pipeline import read_book_story  # picks, consent and the output filter, like `make`
+
+    return read_book_story(book_dir)
 
 
 _book_arg = click.argument("book_dir", type=click.Path(path_type=Path, file_okay=False))
@@ -274,13 +290,18 @@ def scene(book_dir, only) -> None:
 
 @main.command()
 @_book_arg
-@click.option("--backend", default=None, help="piper (default) or espeak.")
-def narrate(book_dir, backend) -> None:
+@_voice
+@click.option("--backend", default=None, help="A narration backend with its own voice: hibari, piper or espeak.")
+def narrate(book_dir, voice, backend) -> None:
     """Read each scene aloud: audio/NN-narration.wav + word timings."""
+    from .audio.narrate import overall_wpm
     from .audio.stage import run_narrate
+    from .audio.voices import narration_choice
 
-    res = run_narrate(_book_story(book_dir), Path(book_dir), backend or load_settings().backends.narration)
-    out.print(f"narrated {len(res)} scenes, {sum(n.duration_s for n in res):.1f} s in all")
+    chosen = narration_choice(load_settings(), voice, backend)  # a bad pair fails before any file
+    res = run_narrate(_book_story(book_dir), Path(book_dir), *chosen)
+    out.print(f"narrated {len(res)} scenes, {res[0].backend} {res[0].voice}, {overall_wpm(res):.0f} words"
+              f" per minute, {sum(n.duration_s for n in res):.1f} s in all", highlight=False)
 
 
 @main.command()
@@ -345,10 +366,11 @@ from .lm.cli import evaluate, train  # noqa: E402
 from .nlp.cli import evaluate_nlp  # noqa: E402
 from .ranker_cli import evaluate_stories, train_ranker  # noqa: E402
 from .scenes.cli import evaluate_layout, evaluate_pictures, evaluate_pictures_score, library  # noqa: E402
+from .studio.cli import studio  # noqa: E402
 
 train.add_command(train_ranker)
 for _command in (corpus, keywords, train, evaluate, evaluate_nlp, evaluate_layout, evaluate_pictures,
-                 evaluate_pictures_score, evaluate_mood_cmd, evaluate_stories, library, mix, batch):
+                 evaluate_pictures_score, evaluate_mood_cmd, evaluate_stories, library, mix, batch, studio):
     main.add_command(_command)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -28,15 +28,24 @@ def load_yaml(path: str | os.PathLike) -> object:
             return yaml.safe_load(fh)
     except FileNotFoundError:
         raise ConfigError(f"Config file {path} does not exist") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path} is not valid YAML: {exc}") from None
+    except yaml.YAMLError as exc:  # one line: where it broke, not PyYAML's multi-line picture
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path} is not valid YAML ({getattr(exc, 'problem', None) or exc}{at});"
+                          " fix it or restore the shipped file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Cannot read {path}: {exc}; fix it or restore the shipped file") from None
 
 
 def load_config(path: str | os.PathLike, cls: type[C]) -> C:
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} is empty or not a mapping of settings; fix it or restore the"
+                          " shipped file")
     try:
-        return cls.from_dict(load_yaml(path), where=str(path))
+        return cls.from_dict(data, where=str(path))
     except RecordError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError(f"{exc}; fix it or restore the shipped file") from None
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,9 @@ class Settings(Record):
     image: ImageSettings = field(default_factory=ImageSettings)
     animate: bool = True
     max_regenerations: int = 1
+    # a voice by its friendly name (storygen/audio/voices.py); it sets backends.narration.
+    # "" = the narration backend's own voice
+    voice: str = ""
 
 
 SETTINGS_ENV = "STORYGEN_SETTINGS"  # another settings file, e.g. configs/quick.yaml (baseline backends)
@@ -86,9 +98,11 @@ def settings(path: str | None = None) -> Settings:
 # tests/test_config.py checks it against the registries.
 BACKEND_NAMES = {
     "planner": ("lm", "template"), "writer": ("lm", "template"), "ranker": ("coherence", "heuristic"),
-    "nlp": ("basic", "spacy", "stanza"), "scene": ("basic", "solver"), "narration": ("espeak", "piper"),
+    "nlp": ("basic", "spacy", "stanza"), "scene": ("basic", "solver"), "narration": ("espeak", "hibari", "piper"),
     "music": ("arranged", "basic"), "sfx": ("basic",), "book": ("html",),
 }
+# voice name -> the narration backend that speaks it (the full table: storygen/audio/voices.py)
+VOICE_NAMES = {"storyteller": "hibari", "joe": "piper"}
 _AT_LEAST = {"candidates": 1, "max_regenerations": 0, "image.width": 64, "image.height": 64,
              "image.gif_frames": 1, "image.gif_frame_ms": 20}
 
@@ -104,6 +118,17 @@ def _settings_file(path: str) -> Settings:
             value = getattr(value, part)
         if value < low:
             problems.append(f"{key}: must be at least {low}, got {value}")
+    if s.voice:
+        spoken_by = VOICE_NAMES.get(s.voice)
+        raw = load_yaml(path)
+        gives = isinstance(raw.get("backends"), dict) and "narration" in raw["backends"]
+        if spoken_by is None:
+            problems.append(f"voice: {s.voice!r} is not a voice; choose one of: {', '.join(VOICE_NAMES)}")
+        elif gives and s.backends.narration != spoken_by:
+            problems.append(f"voice: {s.voice!r} is spoken by the {spoken_by} narration backend but"
+                            f" backends.narration is {s.backends.narration!r}; make them agree or drop one")
+        else:
+            s = replace(s, backends=replace(s.backends, narration=spoken_by))
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))
     return s

@@ -23,7 +23,7 @@ from pathlib import Path
 from .book import align_words
 from .errors import RecordError
 from .io import read_record, write_bytes
-from .mp3 import mp3_duration_s, wav_to_mp3
+from .mp3 import mp3_duration_s, read_wav, wav_to_mp3
 from .records import Narration, SceneLayout, Story
 from . import epub_templates as tpl
 
@@ -77,6 +77,21 @@ def require_stages(story: Story, book_dir: str | os.PathLike) -> None:
     problems = missing_stages(story, Path(book_dir))
     if problems:
         raise RecordError(f"Cannot make {Path(book_dir) / 'book.epub'}: " + "; ".join(problems))
+    for n in range(1, len(story.scenes) + 1):  # a damaged file fails here too, before book.html is rewritten
+        read_record(Path(book_dir) / f"audio/{n:02d}-narration.json", Narration)
+        read_wav(Path(book_dir) / f"audio/{n:02d}-narration.wav")
+        _check_picture(Path(book_dir) / f"scenes/{n:02d}/scene.png", book_dir)
+
+
+def _check_picture(path: Path, book_dir) -> None:
+    from PIL import Image
+
+    try:
+        with Image.open(path) as img:
+            img.load()
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:  # what Pillow raises for a broken file
+        raise RecordError(f"{path} is not a readable picture ({exc}); run `storygen scene {book_dir}`"
+                          " again") from None
 
 
 def _list(numbers: list[int]) -> str:

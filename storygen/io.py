@@ -1,6 +1,7 @@
 """All file I/O for records and media: atomic writes (temp file + rename) and checked reads."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -8,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, TypeVar
 
-from .errors import OutputError, RecordError
+from .errors import BackendError, OutputError, RecordError
 from .records import Record
 
 R = TypeVar("R", bound=Record)
@@ -33,9 +34,18 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         yield tmp_path
         os.chmod(tmp_path, 0o644)  # mkstemp makes files private; outputs are ordinary files
         os.replace(tmp_path, path)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_WRITE:
+            raise
+        # A full disk or a folder that turned read-only is the user's to fix, not a bug.
+        raise OutputError(f"Cannot write {path}: {exc.strerror}; free some space or write"
+                          " somewhere else") from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+_CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
@@ -52,25 +62,52 @@ def write_record(path: str | os.PathLike, record: Record) -> Path:
     return write_text(path, dumps(record))
 
 
-def read_json(path: str | os.PathLike):
+def read_json(path: str | os.PathLike, hint: str = ""):
+    """`hint` replaces the generic advice with what to do about this file (e.g. how to remake it)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RecordError(f"{path} does not exist; run the step that makes it first") from None
+        raise RecordError(f"{path} does not exist; {hint or 'run the step that makes it first'}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise RecordError(f"Cannot read {path}: {exc}") from None
+        raise RecordError(f"Cannot read {path}: {exc}" + (f"; {hint}" if hint else "")) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise RecordError(
             f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg};"
-            " regenerate it with the step that makes it"
+            f" {hint or 'regenerate it with the step that makes it'}"
         ) from None
 
 
+def check_safetensors(path: str | os.PathLike, hint: str) -> Path:
+    """Refuse a missing, truncated or foreign .safetensors model file here, naming it and saying
+    what to do (`hint`), rather than deep inside torch with a traceback. Reads the header only:
+    8 bytes of header length, a JSON header, and tensors that must end exactly at end of file."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            n = int.from_bytes(fh.read(8), "little")
+            header = json.loads(fh.read(n)) if 8 < 8 + n <= size else None
+        ends = [v["data_offsets"][1] for k, v in header.items() if k != "__metadata__"]
+        whole = 8 + n + max(ends, default=0) == size
+    except FileNotFoundError:
+        raise BackendError(f"{path} is missing; {hint}") from None
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        whole = False
+    if not whole:
+        raise BackendError(f"{path} is damaged (truncated or not a safetensors file); {hint}")
+    return path
+
+
 def read_record(path: str | os.PathLike, cls: type[R]) -> R:
-    return cls.from_dict(read_json(path), where=str(path))
+    try:
+        return cls.from_dict(read_json(path), where=str(path))
+    except RecordError as exc:  # the wrong kind of file, a field gone: say what to do as well
+        text = str(exc)
+        raise RecordError(text if "regenerate" in text or "; run" in text
+                          else f"{text}; regenerate it with the step that makes it") from None
 
 
 def ensure_writable_dir(path: str | os.PathLike) -> Path:

@@ -28,7 +28,10 @@ def read_wav(path: Path) -> tuple[bytes, int, int]:
         with wave.open(str(path), "rb") as w:
             if w.getsampwidth() != 2:
                 raise RecordError(f"{path} is not 16-bit PCM; rerun `storygen narrate` to remake it")
-            return w.readframes(w.getnframes()), w.getframerate(), w.getnchannels()
+            frames = w.readframes(w.getnframes())
+            if len(frames) != w.getnframes() * 2 * w.getnchannels():  # cut short: not half a voice
+                raise RecordError(f"{path} is truncated; rerun `storygen narrate` to remake it")
+            return frames, w.getframerate(), w.getnchannels()
     except (wave.Error, EOFError, OSError) as exc:
         raise RecordError(f"{path} is not a readable WAV ({exc}); rerun `storygen narrate` to remake it") from None
 

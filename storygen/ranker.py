@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from .records import Candidate, Candidates, CandidateScore, Story
 from .registry import Registry
-from .safety import rejection_reason
+from .safety import flagged_words, rejection_reason
 
 RANKERS: Registry = Registry("ranker")
 _WORD = re.compile(r"[a-z]+")
@@ -60,6 +60,8 @@ def rank(cands: Candidates, ranker: str = "heuristic") -> Story | None:
     scores = []
     for i, cand in enumerate(cands.candidates):
         reason = rejection_reason(cand.scenes)
+        if reason is None and (words := flagged_words(cand.title)):  # the title is shown too
+            reason = f"flagged words in the title: {', '.join(words)}"
         if reason is None and len(cand.scenes) != 5:
             reason = f"has {len(cand.scenes)} scenes, not 5"
         if reason is None:

@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional, Union
 
 from .errors import RecordError
 
 SCHEMA_VERSION = 1
+# Never in a file we write: control characters (but newline and tab), zero-width and text-direction
+# characters. In a hand-edited file they could hide or reorder text, so reading refuses them.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+                        "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+                        "\U000e0000-\U000e007f]")
 
 
 class Record:
@@ -111,6 +118,11 @@ def _load(tp: Any, value: Any, where: str) -> Any:
     if tp in (int, str, bool):
         if not isinstance(value, tp) or (tp is int and isinstance(value, bool)):
             raise RecordError(f"{where}: expected {tp.__name__}, got {value!r}")
+        if tp is str and (hidden := _INVISIBLE.search(value)):
+            ch = hidden.group()
+            raise RecordError(f"{where}: contains U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()
+                              + ", an invisible or control character; regenerate the file with the"
+                              " step that makes it")
         return value
     raise TypeError(f"unsupported record field type {tp!r} at {where}")  # a bug, not bad input
 
@@ -304,6 +316,9 @@ class Narration(Record):
     words: tuple[WordTiming, ...]
     backend: str
     voice: str
+    # reading pace, words per minute from the first word to the last (narrate.words_per_minute);
+    # 0.0 in files written before it was recorded, which still load
+    wpm: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,17 @@ with a new seed; if that fails too, use a curated story from the corpus.
 """
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from .corpus.stories import load_stories
-from .errors import SafetyError
+from .errors import OptionError, SafetyError
 from .lm.planner import PLANNERS
 from .lm.writer import WRITERS
 from .options import load_options
 from .ranker import rank
 from .records import CandidateScore, Candidates, Plan, Prompt, Story
-from .safety import rejection_reason
+from .safety import flagged_words, rejection_reason
 
 
 def make_plan(prompt: Prompt, backend: str = "template") -> Plan:
@@ -22,9 +23,43 @@ def make_plan(prompt: Prompt, backend: str = "template") -> Plan:
     return PLANNERS.create(backend).plan(prompt, prompt.seed)
 
 
+_PLAN_TEXT_LIMITS = {"keyword": 40, "plot": 60, "beat": 300, "title": 120}
+_KEYWORD_CHARS = frozenset(" -'\u2019")  # besides letters and digits
+_SENTENCE_CHARS = frozenset(" .,;:!?'\"()-\u2013\u2014\u2026\u2018\u2019\u201c\u201d")
+
+
+def check_plan(plan: Plan, where: str = "the plan") -> Plan:
+    """A plan (maybe read from a hand-edited plan.json) gets no free text to a writer: curated
+    picks, and keywords, plot, beats and title that are short, visible text passing the output
+    filter."""
+    try:
+        load_options().check(plan.prompt)
+    except OptionError as exc:
+        raise OptionError(f"{where}: {exc}") from None
+    texts = [("keyword", k) for words in plan.scenes for k in words]
+    texts += [("beat", b) for b in plan.beats]
+    texts += [(what, t) for what, t in (("plot", plan.plot), ("title", plan.title)) if t]
+    for what, text in texts:
+        limit = _PLAN_TEXT_LIMITS[what]
+        allowed = _KEYWORD_CHARS if what == "keyword" else _SENTENCE_CHARS
+        odd = next((ch for ch in text if not (ch.isalnum() or ch in allowed)), None)
+        if len(text) > limit or odd is not None:
+            why = (f"contains U+{ord(odd):04X} {unicodedata.name(odd, '')}".rstrip() + ": a plan holds"
+                   " words and plain sentences only" if odd else
+                   f"is {len(text)} characters long (at most {limit})")
+            raise SafetyError(f"{where}: a {what} {why}; make the plan again with `storygen plan`")
+    # The block lists and patterns, not the classifier: it misreads short phrases ("the silly
+    # pig up in the hayloft" scores 0.99) and the story written from the plan meets it anyway.
+    words = flagged_words("\n".join(t for _, t in texts))
+    if words:
+        raise SafetyError(f"{where}: refused by the output filter (flagged: {', '.join(words)});"
+                          " make the plan again with `storygen plan`")
+    return plan
+
+
 def write_candidates(plan: Plan, k: int = 4, backend="template", seed: int | None = None) -> Candidates:
     """`backend`: a registered writer name, or a writer object (evaluation: its own models)."""
-    load_options().check(plan.prompt)
+    check_plan(plan)
     if k < 1:
         raise SafetyError(f"--k must be at least 1, got {k}")
     writer = backend if hasattr(backend, "write") else WRITERS.create(backend)

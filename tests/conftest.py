@@ -13,6 +13,19 @@ def storygen_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory, request):
+    """Where a browser test's screenshots go: $STORYGEN_SCREENSHOT_DIR, or pytest's temp folder
+    (browser-shots/ for test_browser.py, studio-shots/ for test_studio.py)."""
+    from pathlib import Path
+
+    where = os.environ.get("STORYGEN_SCREENSHOT_DIR")
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_") + "-shots"
+    folder = Path(where) if where else tmp_path_factory.getbasetemp() / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture
 def consented(storygen_home):
     consent.grant("Test Guardian")

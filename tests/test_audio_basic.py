@@ -64,7 +64,7 @@ def test_narrate_nothing_to_say():
 
 
 def test_unknown_backends_name_the_choices():
-    with pytest.raises(BackendError, match="choose one of: espeak, piper"):
+    with pytest.raises(BackendError, match="choose one of: espeak, hibari, piper"):
         narrate.synthesize("Hi.", backend="festival")
     with pytest.raises(BackendError, match="choose one of: fluidsynth, tinysoundfont"):
         synth.render(b"", 1.0, backend="timidity")

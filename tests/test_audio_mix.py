@@ -169,7 +169,7 @@ def test_mix_needs_its_inputs(tmp_path):
     assert not list((tmp_path / "audio").glob("*mix*"))
 
 
-def test_mix_command(tmp_path):
+def test_mix_command(tmp_path, consented):
     story = _story()
     sio.write_record(tmp_path / "story.json", story)
     _fake_narration(tmp_path, story)

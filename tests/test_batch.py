@@ -15,8 +15,9 @@ from storygen.batch import BookTask, parse_line, read_prompts, require_consent, 
 from storygen.cli import main
 from storygen.config import settings as load_settings
 from storygen.errors import BackendError, ConsentError, OptionError
-from storygen.io import write_text
+from storygen.io import write_record, write_text
 from storygen.pipeline import book_name
+from storygen.records import BookManifest
 
 GOOD = {"theme": "underwater", "hero": "mermaid", "color": "teal", "adjective": "silly", "seed": 1}
 
@@ -50,8 +51,11 @@ def fake_make(prompt, out_root, settings, force=False):
     if (book / "manifest.json").exists() and not force:
         return book, False
     _load_model()
-    write_text(book / "manifest.json", json.dumps(
-        {"stage_seconds": {"plan": 0.5, "write": float(prompt.seed)}, "pid": os.getpid(), "loads": len(_LOADS)}))
+    # A real manifest (a batch trusts nothing less as a finished book); the test's own facts beside it.
+    write_text(book / "fake.json", json.dumps({"pid": os.getpid(), "loads": len(_LOADS)}))
+    write_record(book / "manifest.json", BookManifest(
+        prompt=prompt, seed=prompt.seed, title="t", versions={}, backends={},
+        stage_seconds={"plan": 0.5, "write": float(prompt.seed)}, files=("manifest.json",)))
     return book, True
 
 
@@ -138,7 +142,7 @@ def test_pool_loads_once_per_worker_collects_failures_and_resumes(tmp_path):
     assert results[2].error == "not valid JSON" and results[2].name == ""
     made = [r for r in results if r.status == "made"]
     assert made[1].stage_seconds == {"plan": 0.5, "write": 2.0}
-    manifests = [json.loads((Path(r.book) / "manifest.json").read_text()) for r in made]
+    manifests = [json.loads((Path(r.book) / "fake.json").read_text()) for r in made]
     assert {m["pid"] for m in manifests} == {r.worker for r in made} and len({r.worker for r in made}) <= 2
     assert os.getpid() not in {r.worker for r in made}  # the books were made in workers
     assert all(m["loads"] == 1 for m in manifests)  # 3 books, <= 2 workers, one load each

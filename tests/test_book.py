@@ -84,7 +84,7 @@ def make_book_folder(root: Path) -> Path:
 
 
 @pytest.fixture
-def book(tmp_path):
+def book(tmp_path, consented):  # consented: the book command checks the profile's consent
     return make_book_folder(tmp_path)
 
 

@@ -47,14 +47,6 @@ def test_non_blank_check_can_fail(tmp_path):
     assert not non_blank(tmp_path / "blank.png")[0]
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    where = os.environ.get("STORYGEN_SCREENSHOT_DIR")
-    folder = Path(where) if where else tmp_path_factory.getbasetemp() / "browser-shots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def test_book_in_headless_chromium(tmp_path, shots):
     _require_browser()
     from playwright.sync_api import sync_playwright

@@ -56,7 +56,7 @@ def make_epub_book(root: Path) -> Path:
 
 
 @pytest.fixture
-def book(tmp_path):
+def book(tmp_path, consented):  # consented: the book command checks the profile's consent
     return make_epub_book(tmp_path)
 
 

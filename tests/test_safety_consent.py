@@ -1,6 +1,7 @@
 """Parental consent: what a record holds, `make` refusing without one, and `revoke` deleting the
 profile's books (asking first unless --yes)."""
 import json
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -13,8 +14,8 @@ from storygen.io import write_record
 from .samples import MANIFEST, PROMPT
 
 
-def _stored_book(folder):
-    write_record(folder / "manifest.json", MANIFEST)
+def _stored_book(folder, profile="default"):
+    write_record(folder / "manifest.json", replace(MANIFEST, prompt=replace(MANIFEST.prompt, profile=profile)))
     (folder / "book.html").write_text("<!doctype html>")
     return folder
 
@@ -46,8 +47,8 @@ def test_make_refuses_without_consent(tmp_path):
 def test_revoke_deletes_only_the_profiles_books(tmp_path, storygen_home):
     consent.grant("Ann Lee", "kids")
     consent.grant("Bo", "other")
-    mine = _stored_book((tmp_path / "my books" / "b1").resolve())  # a space in the path
-    theirs = _stored_book(_mkdir(tmp_path / "b2"))
+    mine = _stored_book((tmp_path / "my books" / "b1").resolve(), "kids")  # a space in the path
+    theirs = _stored_book(_mkdir(tmp_path / "b2"), "other")
     fake = _mkdir(tmp_path / "not-a-book")
     (fake / "manifest.json").write_text(json.dumps({"kind": "story"}))
     for book in (mine, fake):

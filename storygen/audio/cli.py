@@ -68,10 +68,9 @@ def evaluate_mood_cmd(gold, backend, as_json) -> None:
 @click.argument("book_dir", type=click.Path(path_type=Path, file_okay=False))
 def mix(book_dir) -> None:
     """Mix each scene: audio/NN-mix.wav = narration + ducked music + sound effects."""
-    from ..io import read_record
-    from ..records import Story
+    from ..pipeline import read_book_story  # picks, consent and the output filter, like `make`
     from .stage import run_mix
 
-    story = read_record(Path(book_dir) / "story.json", Story)
+    story = read_book_story(Path(book_dir))
     paths = run_mix(story, Path(book_dir))
     out.print(f"mixed {len(paths)} scenes")

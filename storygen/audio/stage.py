@@ -28,6 +28,7 @@ from .sfx import load_manifest, mix_cues, plan_sfx
 from .wav import decode_wav, encode_wav
 
 AUDIO_DIR = "audio"
+MAX_SCENE_S = 600.0  # no scene is read aloud for longer than this
 
 
 def audio_path(book_dir: Path, index: int, name: str) -> Path:
@@ -38,12 +39,14 @@ def scene_seed(story: Story, index: int) -> int:
     return story.prompt.seed + index
 
 
-def run_narrate(story: Story, book_dir: Path, backend: str = "piper") -> list[Narration]:
-    """Writes audio/NN-narration.wav and audio/NN-narration.json for every scene."""
+def run_narrate(story: Story, book_dir: Path, backend: str = "piper",
+                voice: str | None = None) -> list[Narration]:
+    """Writes audio/NN-narration.wav and audio/NN-narration.json for every scene. `voice` is the
+    backend's own voice id (audio/voices.py maps the names people choose); None: its default."""
     out = []
     for index, text in enumerate(story.scenes, start=1):
         record = narrate(text, audio_path(book_dir, index, "narration.wav"), backend=backend,
-                         index=index, book_dir=Path(book_dir))
+                         index=index, book_dir=Path(book_dir), voice=voice)
         sio.write_record(audio_path(book_dir, index, "narration.json"), record)
         out.append(record)
     return out
@@ -55,6 +58,12 @@ def scene_timing(book_dir: Path, index: int, text: str) -> tuple[float, tuple[Wo
     path = audio_path(book_dir, index, "narration.json")
     if path.exists():
         record = sio.read_record(path, Narration)
+        # An edited length would size music and effects to it (1e12 s never ends): refuse it.
+        ok = 0 < record.duration_s <= MAX_SCENE_S and all(
+            0 <= w.start <= w.end <= record.duration_s + 1 for w in record.words)
+        if not ok:
+            raise RecordError(f"{path}: duration {record.duration_s} s or a word's timing is out of"
+                              f" range (0..{MAX_SCENE_S:.0f} s); run `storygen narrate {book_dir}` again")
         return record.duration_s, record.words
     return estimate_timings(text)
 
@@ -102,7 +111,10 @@ def run_sfx(story: Story, book_dir: Path, backend: str = "basic") -> list[SfxCue
 def _read_wav(path: Path, step: str):
     if not path.exists():
         raise RecordError(f"{path} does not exist; run `storygen {step}` first")
-    return decode_wav(path.read_bytes())
+    try:
+        return decode_wav(path.read_bytes())
+    except RecordError as exc:
+        raise RecordError(f"{path}: {exc}; run `storygen {step}` again") from None
 
 
 def run_mix(story: Story, book_dir: Path, config: AudioConfig | None = None) -> list[Path]:

@@ -36,6 +36,9 @@ def decode_wav(data: bytes) -> tuple[np.ndarray, int]:
         raise RecordError(f"Not a readable WAV file: {exc}") from None
     if width != 2:
         raise RecordError(f"Only 16-bit WAV is supported, got {8 * width}-bit")
+    if len(frames) != w.getnframes() * width * channels:  # cut short: never play half a file
+        raise RecordError(f"a truncated WAV file ({len(frames) // (width * channels)} of its"
+                          f" {w.getnframes()} frames)")
     pcm = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32767.0
     if channels > 1:
         pcm = pcm.reshape(-1, channels)

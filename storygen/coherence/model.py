@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from ..config import MODELS_DIR
-from ..errors import BackendError
-from ..io import write_bytes, write_text
+from ..errors import BackendError, StorygenError
+from ..io import check_safetensors, read_json, write_bytes, write_text
 from .features import HAND_FEATURES, N_POS, SENTENCE_FEATURES, StoryFeatures
 
 MODEL_DIR = MODELS_DIR / "ranker"
@@ -127,13 +127,20 @@ def load_head(model_dir: Path | str = MODEL_DIR):
     if not (model_dir / HEAD_FILE).exists() or not (model_dir / META_FILE).exists():
         raise BackendError(f"No trained coherence ranker in {model_dir}; run `{TRAIN_HINT}` "
                            "(or use --ranker heuristic)")
-    meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
-    if meta.get("hand_features") != list(HAND_FEATURES) or \
+    try:  # a damaged model file is named with what to do, never a traceback
+        meta = read_json(model_dir / META_FILE, hint=f"run `{TRAIN_HINT}` again")
+    except StorygenError as exc:
+        raise BackendError(str(exc)) from None
+    if not isinstance(meta, dict) or meta.get("hand_features") != list(HAND_FEATURES) or \
             meta.get("sentence_features") != list(SENTENCE_FEATURES):
         raise BackendError(f"{model_dir} was trained with other features; run `{TRAIN_HINT}` again")
+    check_safetensors(model_dir / HEAD_FILE, f"run `{TRAIN_HINT}` again")
     from safetensors.torch import load
 
-    shape = HeadShape(**meta["shape"])
+    try:
+        shape = HeadShape(**meta["shape"])
+    except (KeyError, TypeError):
+        raise BackendError(f"{model_dir / META_FILE} has no valid shape; run `{TRAIN_HINT}` again") from None
     head = build_head(shape)
     head.load_state_dict(load((model_dir / HEAD_FILE).read_bytes()))
     return head.eval(), shape, meta

@@ -10,7 +10,7 @@ import numpy as np
 from ..options import load_options
 from .encoder import MiniLMEncoder, normalize_text
 from .features import StoryFeatures, story_features
-from ..errors import BackendError
+from ..io import check_safetensors
 from .disc import DISC_FILE
 from .model import MODEL_DIR, TRAIN_HINT, HeadShape, collate, load_head
 
@@ -80,8 +80,8 @@ class CoherenceScorer:
         self._computed: dict = {}
         if encoder is None:
             disc = Path(model_dir) / DISC_FILE if self.meta.get("disc") else None
-            if disc is not None and not disc.exists():
-                raise BackendError(f"{disc} is missing; run `{TRAIN_HINT}` again")
+            if disc is not None:
+                check_safetensors(disc, f"run `{TRAIN_HINT}` again")  # missing or damaged
             encoder = MiniLMEncoder(threads=RANK_THREADS, disc_path=disc)
         self.encoder = encoder
         cal = self.meta.get("calibration", {})

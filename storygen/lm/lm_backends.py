@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..config import MODELS_DIR
 from ..errors import BackendError
+from ..io import check_safetensors, read_json
 from ..records import Candidate, Candidates, Plan, Prompt
 from .decode import sample_plans, write_stories
 from .engines import CT2Engine, Engine, HFEngine, ct2_model, pick_engine, quantize_int8
@@ -27,6 +28,11 @@ def adapter_dir(task: str, models_dir: Path | str | None = None) -> Path:
     folder = Path(models_dir or MODELS_DIR) / task
     if not (folder / ADAPTER_FILE).exists() or not (folder / CONFIG_FILE).exists():
         raise BackendError(f"No trained {task} adapter in {folder}; run: storygen train {task}")
+    # A damaged file is named here, not met as a traceback inside peft or safetensors.
+    hint = f"run: storygen train {task}"
+    if not isinstance(read_json(folder / CONFIG_FILE, hint=hint), dict):
+        raise BackendError(f"{folder / CONFIG_FILE} is not an adapter config; {hint}")
+    check_safetensors(folder / ADAPTER_FILE, hint)
     return folder
 
 

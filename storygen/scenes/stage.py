@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..config import Settings
-from ..errors import OptionError, StorygenError
+from ..errors import OptionError, RecordError, StorygenError
 from ..io import read_record, write_bytes, write_record
 from ..nlp import build_graphs
 from ..options import load_options
@@ -63,7 +63,11 @@ def run_scenes(story: Story, book_dir: Path, settings: Settings, only: Optional[
             graph = graphs[n - 1]
             written.append(write_record(graph_path, graph))
         if only in (None, "layout"):
-            graph = read_record(graph_path, SceneGraph) if only == "layout" else graph
+            if only == "layout":
+                graph = read_record(graph_path, SceneGraph)
+                if graph.text != story.scenes[n - 1]:  # an edited or stale graph is not drawn
+                    raise RecordError(f"{graph_path} does not belong to scene {n} of this story;"
+                                      f" run `storygen scene {book_dir} --only graph` to make it again")
             layout = layout_fn(graph, story.prompt, accent, settings.image.width,
                                settings.image.height, scene_seed(story, n), setting=places[n - 1],
                                outfit=outfits[n - 1])
