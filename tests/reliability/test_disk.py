@@ -135,13 +135,19 @@ def test_disk_fills_mid_book(base_book, tmp_path):
     record("disk", faults=faults, tmpfs_fill_stages=stages, books_lost=0)
 
 
-@pytest.mark.slow
-def test_write_limit(base_book, tmp_path):
-    """RLIMIT_FSIZE in the child: any write past 300 kB fails (EFBIG), no mount needed."""
+def _consented_out(base_book: Path, tmp_path: Path):
+    """A consented home's env and an out folder holding a copy of the finished base book."""
     env = book_env(tmp_path / "home")
     grant(env)
     out = tmp_path / "out"
     shutil.copytree(base_book, out / base_book.name)
+    return env, out
+
+
+@pytest.mark.slow
+def test_write_limit(base_book, tmp_path):
+    """RLIMIT_FSIZE in the child: any write past 300 kB fails (EFBIG), no mount needed."""
+    env, out = _consented_out(base_book, tmp_path)
     before = snapshot(out)
 
     def limit():
@@ -177,10 +183,7 @@ def _read_only(path: Path):
 
 @pytest.mark.slow
 def test_read_only_out_folder(base_book, tmp_path):
-    env = book_env(tmp_path / "home")
-    grant(env)
-    src = tmp_path / "out"
-    shutil.copytree(base_book, src / base_book.name)
+    env, src = _consented_out(base_book, tmp_path)
     faults = 0
     with _read_only(src) as (out, how):
         before = snapshot(out)
