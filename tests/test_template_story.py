@@ -127,6 +127,7 @@ def test_an_incomplete_grammar_is_refused_by_name(monkeypatch, tmp_path):
         with pytest.raises(ConfigError) as err:
             load_baselines()
         msg = str(err.value)
+        assert msg.startswith(str(tmp_path / "baselines.yaml"))  # the file is named first
         assert "adjectives: no entry for 'gentle'" in msg
         assert "plots.helping a friend.scenes[1].variants[0] never says ['friend']" in msg
     finally:

@@ -137,11 +137,11 @@ def _check(b: Baselines, where: str) -> Baselines:
         patterned = [(f"variants[{j}]", v) for j, v in enumerate(scene.variants)]
         patterned += [(f"by_adjective.{a}[{j}]", v) for a, vs in scene.by_adjective.items()
                       for j, v in enumerate(vs)]
-        for where, variant in patterned:
+        for at, variant in patterned:
             used = {m.removeprefix("at_") for s in variant for m in _SLOT.findall(s.lower())}
             missing = [r for r in scene.roles if r not in used]
             if missing:
-                problems.append(f"{label}.{where} never says {missing}")
+                problems.append(f"{label}.{at} never says {missing}")
     if problems:
         raise ConfigError(f"{where}: " + "; ".join(problems))
     return b
