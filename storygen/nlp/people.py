@@ -8,7 +8,7 @@ stay undrawn. A name not known as a person's stays undrawn ("Tiko" may be the st
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Container, Optional
 
 from .lexicon import FEMALE_NAMES, MALE_NAMES
 
@@ -29,7 +29,7 @@ PEOPLE_OBJECTS = {"girl", "boy", "woman", "man", "child", "baby", "old_man", "ol
                   "prince", "princess"}
 
 
-def person_object(lemma: str, names: set[str], known: set[str], owner: Optional[str] = None
+def person_object(lemma: str, names: set[str], known: Container[str], owner: Optional[str] = None
                   ) -> Optional[str]:
     """The library object for a person word, a common given name, or a kin word whose owner's
     object is `owner`, if one of `known` fits."""

@@ -109,7 +109,7 @@ class ParsedNLP:
             if oid is not None:
                 return oid
         owner = self.object_id(coref, e.kin_of) if e.kin_of and e.kin_of != eid else None
-        return person_object(e.lemma, e.names, set(self.library.objects), owner)  # "Grandpa", "Mia"
+        return person_object(e.lemma, e.names, self.library.objects, owner)  # "Grandpa", "Mia"
 
     def graph(self, scene: SceneCoref, coref: StoryCoref, index: int, prompt: Prompt) -> SceneGraph:
         p = scene.parse
