@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from storygen.audio import narrate  # noqa: E402
+from storygen.backends import NARRATORS  # noqa: E402
 from storygen.audio.voices import VOICES  # noqa: E402
 from storygen.audio.wav import encode_wav  # noqa: E402
 
@@ -82,7 +83,7 @@ def comma_words(text: str) -> list[int]:
 def measure(voice: str, scenes: list[str], out: Path) -> dict:
     v = VOICES[voice]
     narrate.synthesize("Warm up.", v.backend, v.voice)
-    pace = narrate.NARRATORS.create(v.backend, voice=v.voice).pace
+    pace = NARRATORS.create(v.backend, voice=v.voice).pace
     rows, gaps, bound_err, clause_err, missed = [], [], [], [], 0
     synth_s = audio_s = speech_s = read_s = 0.0
     peaks, clipped, rms_db = [], 0, []

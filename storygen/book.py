@@ -23,9 +23,8 @@ from .config import settings as load_settings
 from .errors import RecordError
 from .io import read_record, write_bytes, write_text
 from .records import Narration, PlacedObject, SceneLayout, Story
-from .registry import Registry
+from .backends import BOOKS
 
-BOOKS: Registry = Registry("book")
 _TRACKS = (("narration", 1.0), ("music", 0.35), ("sfx", 0.8))
 _CSP = ("default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline';"
         " script-src 'unsafe-inline'")
@@ -255,7 +254,6 @@ def _page(book_dir: Path, i: int, text: str, loop_s: float) -> str:
             f'{audio_html(book_dir, nn)}</section>')
 
 
-@BOOKS.register("html")
 class HtmlBook:
     name = "html"
 

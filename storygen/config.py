@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import yaml
 
+from .backends import STAGES
 from .errors import ConfigError, RecordError
 from .records import Record
 
@@ -93,14 +94,10 @@ def settings(path: str | None = None) -> Settings:
     return _settings_file(str(path or os.environ.get(SETTINGS_ENV) or CONFIG_DIR / "default.yaml"))
 
 
-# The backend names a settings file may give, per stage. Kept here (a leaf module) so a bad name
-# is refused when the file is read, before any stage is imported or any file written;
-# tests/test_config.py checks it against the registries.
-BACKEND_NAMES = {
-    "planner": ("lm", "template"), "writer": ("lm", "template"), "ranker": ("coherence", "heuristic"),
-    "nlp": ("basic", "spacy", "stanza"), "scene": ("basic", "solver"), "narration": ("espeak", "hibari", "piper"),
-    "music": ("arranged", "basic"), "sfx": ("basic",), "book": ("html",),
-}
+# The backend names a settings file may give, per stage, read from the registries' tables
+# (backends.py imports no stage), so a bad name is refused when the file is read, before any
+# stage is imported or any file written.
+BACKEND_NAMES = {stage: tuple(registry.names()) for stage, registry in STAGES.items()}
 # voice name -> the narration backend that speaks it (the full table: storygen/audio/voices.py)
 VOICE_NAMES = {"storyteller": "hibari", "joe": "piper"}
 _AT_LEAST = {"candidates": 1, "max_regenerations": 0, "image.width": 64, "image.height": 64,

@@ -7,11 +7,11 @@ learned coherence ranker.
 from __future__ import annotations
 
 import re
+
+from .backends import RANKERS
 from .records import Candidate, Candidates, CandidateScore, Story
-from .registry import Registry
 from .safety import flagged_words, rejection_reason
 
-RANKERS: Registry = Registry("ranker")
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -33,7 +33,6 @@ def repeated_ngram_rate(scenes: tuple[str, ...], n: int = 4) -> float:
     return 1 - len(set(grams)) / len(grams) if grams else 0.0
 
 
-@RANKERS.register("heuristic")
 class HeuristicRanker:
     name = "heuristic"
 
@@ -79,4 +78,3 @@ def rank(cands: Candidates, ranker: str = "heuristic") -> Story | None:
     cand = cands.candidates[best.index]
     return Story(prompt=cands.plan.prompt, plan=cands.plan, title=cand.title, scenes=cand.scenes,
                  chosen=best.index, scores=tuple(scores), ranker=ranker)
-from .coherence import backend as _coherence  # noqa: E402,F401  registers "coherence"; loads its model on first use

@@ -1,7 +1,14 @@
-"""Backends register by name, so a stage picks its implementation from config, not an if-chain."""
+"""A registry names a stage's backends as "module:attr" strings and imports one on first use.
+
+Naming a backend never imports it, so a settings file can be checked against the names without
+loading torch or spaCy, and no module has to be imported for the side effect of registering
+itself (which is what tied the packages into import circles). The tables live in
+storygen/backends.py beside the contract each backend keeps.
+"""
 from __future__ import annotations
 
-from typing import Callable, Generic, TypeVar
+import importlib
+from typing import Any, Callable, Generic, Mapping, TypeVar
 
 from .errors import BackendError
 
@@ -9,30 +16,31 @@ T = TypeVar("T")
 
 
 class Registry(Generic[T]):
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, table: Mapping[str, str]) -> None:
+        for name, target in table.items():
+            if target.count(":") != 1:
+                raise ValueError(f"{kind} backend {name!r}: {target!r} is not 'module:attr'")
         self.kind = kind
-        self._factories: dict[str, Callable[..., T]] = {}
-
-    def register(self, name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
-        def deco(factory: Callable[..., T]) -> Callable[..., T]:
-            if name in self._factories:
-                raise ValueError(f"{self.kind} backend {name!r} registered twice")
-            self._factories[name] = factory
-            return factory
-
-        return deco
+        self._table = dict(table)
 
     def names(self) -> list[str]:
-        return sorted(self._factories)
+        return sorted(self._table)
 
-    def create(self, name: str, **kwargs) -> T:
+    def target(self, name: str) -> str:
+        """The "module:attr" a name stands for, or a BackendError listing the names."""
         try:
-            factory = self._factories[name]
+            return self._table[name]
         except KeyError:
             raise BackendError(
                 f"Unknown {self.kind} backend {name!r}; choose one of: {', '.join(self.names())}"
             ) from None
-        return factory(**kwargs)
+
+    def factory(self, name: str) -> Callable[..., T]:
+        module, attr = self.target(name).split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def create(self, name: str, **kwargs: Any) -> T:
+        return self.factory(name)(**kwargs)
 
 
 def require_program(program: str, kind: str, backend: str, default: str) -> str:

@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from .corpus.stories import load_stories
 from .errors import OptionError, SafetyError
-from .lm.planner import PLANNERS
-from .lm.writer import WRITERS
+from .backends import PLANNERS
+from .backends import WRITERS
 from .options import load_options
 from .ranker import rank
 from .records import CandidateScore, Candidates, Plan, Prompt, Story

@@ -11,7 +11,7 @@ from storygen.records import Box, Entity, PlacedObject, Prompt, Relation, SceneG
 from storygen.scenes.assets import load_library
 from storygen.scenes.bglib import load_backgrounds
 from storygen.scenes.evaluate import GOLD, evaluate_layouts, layout_report, load_gold
-from storygen.scenes.layout import SCENE_BACKENDS
+from storygen.backends import SCENE_BACKENDS
 from storygen.scenes.layout_model import ANIMATION, compose_layout
 from storygen.scenes.relations_geom import holds, overlap_allowed, terms, visible, z_ok
 from storygen.scenes.select import MAX_OBJECTS, geo_of, select_items

@@ -173,7 +173,7 @@ def test_library_coverage_command_on_saved_counts(tmp_path):
 
 @pytest.mark.parametrize("backend", ["basic", "spacy"])
 def test_a_scene_naming_a_stand_in_draws_it(backend):
-    from storygen.nlp import NLP_BACKENDS
+    from storygen.backends import NLP_BACKENDS
     from storygen.records import Prompt
 
     prompt = Prompt(theme="garden", hero="ladybug", color="red", adjective="brave", seed=1)

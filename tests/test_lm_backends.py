@@ -7,9 +7,9 @@ from storygen.coherence.likelihood import story_digest
 from storygen.errors import BackendError
 from storygen.io import dumps
 from storygen.lm.lm_backends import LMPlanner, LMWriter, adapter_dir
-from storygen.lm.planner import PLANNERS
+from storygen.backends import PLANNERS
 from storygen.lm.train import train
-from storygen.lm.writer import WRITERS
+from storygen.backends import WRITERS
 from storygen.records import Plan, Prompt
 from tests.test_lm_fixtures import tiny_base, tiny_base_dir, tiny_corpus, tiny_recipe  # noqa: F401
 

@@ -128,7 +128,7 @@ def test_misaki_phonemes_become_espeak_ipa():
 
 
 def test_voice_table_matches_settings_names_and_registry():
-    from storygen.audio.narrate import NARRATORS
+    from storygen.backends import NARRATORS
 
     assert {n: v.backend for n, v in voices.VOICES.items()} == config.VOICE_NAMES
     assert all(v.backend in NARRATORS.names() for v in voices.VOICES.values())

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from storygen.errors import BackendError
-from storygen.nlp import NLP_BACKENDS
+from storygen.backends import NLP_BACKENDS
 from storygen.nlp.cli import evaluate_nlp
 from storygen.nlp.evaluate import evaluate_nlp as evaluate
 from storygen.nlp.relations import ParsedNLP, build_graphs

@@ -13,7 +13,8 @@ from storygen.coherence.train import TrainRankerConfig, load_train_config, make_
 from storygen.corpus.split import CorpusSplits
 from storygen.corpus.stories import load_stories
 from storygen.errors import BackendError, ConfigError
-from storygen.ranker import RANKERS, rank
+from storygen.ranker import rank
+from storygen.backends import RANKERS
 from storygen.records import Candidate, Candidates
 
 from .samples import CANDIDATES, PLAN, SCENES

@@ -10,6 +10,7 @@ from storygen.book import write_book
 from storygen.config import DATA_DIR
 from storygen.errors import OptionError, StorygenError
 from storygen.options import load_options
+from storygen.backends import WRITERS
 from storygen.records import Candidate, Candidates
 from storygen.story import choose_story
 
@@ -109,7 +110,7 @@ def test_no_unsafe_text_ever_becomes_the_story(monkeypatch):
         return Candidates(plan=plan, candidates=tuple(
             Candidate(scenes=bad, seed=seed + i, backend="redteam") for i in range(k)))
 
-    monkeypatch.setattr(story_mod.WRITERS.create("template").__class__, "write", writer)
+    monkeypatch.setattr(WRITERS.create("template").__class__, "write", writer)
     for case in UNSAFE:
         case_text["now"] = _value(case)
         cands = writer(None, PLAN, 2, 1)

@@ -4,8 +4,8 @@ from dataclasses import replace
 import pytest
 
 from storygen import safety
+from storygen.backends import PLANNERS, WRITERS
 from storygen.errors import BackendError, OptionError
-from storygen.lm.planner import PLANNERS
 from storygen.ranker import keyword_coverage, rank, repeated_ngram_rate
 from storygen.records import Candidate, Candidates
 from storygen.story import choose_story, make_plan, write_candidates
@@ -89,7 +89,7 @@ def test_all_rejected_falls_back_to_a_curated_corpus_story(monkeypatch):
                           adjective="silly", title="Curated", scenes=SCENES)
     monkeypatch.setattr(story_mod, "load_stories", lambda: [curated])
     story_mod._safe_stories.cache_clear()
-    monkeypatch.setattr(story_mod.WRITERS.create("template").__class__, "write",
+    monkeypatch.setattr(WRITERS.create("template").__class__, "write",
                         lambda self, plan, k, seed: Candidates(plan=plan, candidates=tuple(
                             Candidate(scenes=("They hate it.",) * 5, seed=seed, backend="t") for _ in range(k))))
     cands = write_candidates(PLAN, k=2)

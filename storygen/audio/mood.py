@@ -23,10 +23,9 @@ import yaml
 
 from ..errors import ConfigError
 from ..records import Mood
-from ..registry import Registry
 from .words import lookup
+from ..backends import MOODS
 
-MOODS: Registry[Callable[[str], Mood]] = Registry("mood")
 
 # Exciting / calm words, each with the inflections a story uses (plain lists keep it greppable).
 EXCITING = set("""
@@ -86,8 +85,7 @@ def _clip(x: float) -> float:
     return round(max(-1.0, min(1.0, x)), 4)
 
 
-@MOODS.register("basic")
-def _basic_factory() -> Callable[[str], Mood]:
+def make_basic() -> Callable[[str], Mood]:
     return lambda text: Mood(valence=_clip(valence(text)), arousal=_clip(arousal(text)))
 
 
@@ -188,8 +186,7 @@ def lexicon_arousal(text: str, lex: Lexicon | None = None) -> float:
     return math.tanh(score / len(toks) * 10 / AROUSAL_SCALE)
 
 
-@MOODS.register("lexicon")
-def _lexicon_factory() -> Callable[[str], Mood]:
+def make_lexicon() -> Callable[[str], Mood]:
     lex = load_lexicon()
     return lambda text: Mood(valence=_clip(lexicon_valence(text, lex)),
                              arousal=_clip(lexicon_arousal(text, lex)))

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from ..records import Arrangement, Mood, MusicScore
-from ..registry import Registry
 from .midi import DRUM_CHANNEL, TICKS_PER_BEAT, Note, Part, build_midi
 from .mood import quadrant
+from ..backends import MUSIC
 
 T = TICKS_PER_BEAT
 BAR = 4 * T
@@ -271,19 +271,16 @@ def _drums(n_bars: int, vel: int, human) -> list[Note]:
     return notes
 
 
-MUSIC: Registry[Callable[..., tuple]] = Registry("music")
 
 
-@MUSIC.register("basic")
-def _basic() -> Callable[..., tuple]:
+def make_basic() -> Callable[..., tuple]:
     def run(text, mood, theme, duration_s, seed, index, context=None):
         return (*compose_basic(text, mood, theme, duration_s, seed, index), None)
 
     return run
 
 
-@MUSIC.register("arranged")
-def _arranged() -> Callable[..., tuple]:
+def make_arranged() -> Callable[..., tuple]:
     from .arrange import compose_arranged  # the library loads on first use, not at import
 
     return compose_arranged

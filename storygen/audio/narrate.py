@@ -31,15 +31,16 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Protocol
+from typing import Optional
 
 import numpy as np
 
 from .. import io as sio
 from ..errors import BackendError, RecordError
 from ..records import Narration, WordTiming
-from ..registry import Registry, require_program
+from ..registry import require_program
 from .wav import decode_wav, encode_wav
+from ..backends import NARRATORS, Narrator
 
 LEAD_IN_S = 0.25  # silence before the first word, so playback does not start mid-syllable
 SENTENCE_GAP_S = 0.45  # pause between sentences (their own silent edges are trimmed)
@@ -85,19 +86,6 @@ class Speech:
     @property
     def duration_s(self) -> float:
         return round(len(self.samples) / self.sample_rate, 3)
-
-
-class Narrator(Protocol):
-    name: str
-    voice: str
-    sample_rate: int
-    pace: Pace
-
-    def speak(self, sentence: str) -> tuple[np.ndarray, Optional[list[tuple[float, float]]]]:
-        """One sentence -> (float32 mono samples, per-word (speech, pause) weights or None)."""
-
-
-NARRATORS: Registry[Narrator] = Registry("narration")
 
 
 # ---------------------------------------------------------------- text helpers
@@ -356,8 +344,7 @@ class PiperNarrator:
         return audio, ipa_word_weights(ipa)
 
 
-@NARRATORS.register("piper")
-def _make_piper(voice: Optional[str] = None) -> Narrator:
+def make_piper(voice: Optional[str] = None) -> Narrator:
     narrator = PiperNarrator()
     _one_voice("piper", voice, narrator.voice)
     return narrator
@@ -394,8 +381,7 @@ class EspeakNarrator:
         return samples, ipa_word_weights(proc.stdout.decode("utf-8", errors="replace").strip())
 
 
-@NARRATORS.register("espeak")
-def _make_espeak(voice: Optional[str] = None) -> Narrator:
+def make_espeak(voice: Optional[str] = None) -> Narrator:
     _one_voice("espeak", voice, EspeakNarrator.voice)
     return EspeakNarrator()
 
@@ -424,6 +410,5 @@ class HibariNarrator:
         return audio, ipa_word_weights(ipa)
 
 
-@NARRATORS.register("hibari")
-def _make_hibari(voice: Optional[str] = None) -> Narrator:
+def make_hibari(voice: Optional[str] = None) -> Narrator:
     return HibariNarrator(voice)

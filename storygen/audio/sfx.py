@@ -24,9 +24,9 @@ import numpy as np
 from ..config import LIBRARY_DIR, load_config
 from ..errors import ConfigError
 from ..records import Record, SfxCue, SfxCues, WordTiming
-from ..registry import Registry
 from .wav import fade
 from .words import lemma_candidates
+from ..backends import SFX
 
 MANIFEST = LIBRARY_DIR / "sfx" / "manifest.yaml"
 MAX_CUES = 4
@@ -228,13 +228,14 @@ def render_layer(layer: Layer, sr: int, rng: np.random.Generator) -> np.ndarray:
 def _gm(layer: Layer, n: int, sr: int) -> np.ndarray:
     """General MIDI notes rendered with the synth's soundfont (mono, peak 1)."""
     from . import synth
+    from ..backends import SYNTHS
     from .midi import DRUM_CHANNEL, Note, Part, build_midi
 
     per_s = 960  # ticks per second at 120 bpm and 480 ticks per beat
     notes = tuple(Note(int(round(st * per_s)), max(1, int(round(ln * per_s))), int(k), int(v))
                   for st, k, ln, v in layer.notes)
     part = Part("sfx", DRUM_CHANNEL if layer.drums else 0, layer.program, notes)
-    stereo = synth.SYNTHS.create("tinysoundfont").render(build_midi([part], 120.0), n / sr)
+    stereo = SYNTHS.create("tinysoundfont").render(build_midi([part], 120.0), n / sr)
     if sr != synth.SAMPLE_RATE:
         raise ConfigError(f"gm layers need sample_rate {synth.SAMPLE_RATE} (the synth's rate)")
     out = stereo.mean(axis=1).astype(np.float64)[:n]
@@ -319,11 +320,9 @@ def plan_basic(text: str, words: tuple[WordTiming, ...], duration_s: float, seed
                    wav=f"audio/{index:02d}-sfx.wav", seed=seed, backend="basic")
 
 
-SFX: Registry = Registry("sfx")
 
 
-@SFX.register("basic")
-def _basic():
+def make_basic():
     return plan_basic
 
 

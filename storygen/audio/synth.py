@@ -17,30 +17,19 @@ import subprocess
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
 from ..errors import BackendError
-from ..registry import Registry, require_program
+from ..registry import require_program
 from .midi import DRUM_CHANNEL, length_s, timed_messages
 from .wav import decode_wav, encode_wav, fade
+from ..backends import SYNTHS, Synth
 
 SAMPLE_RATE = 44100
 SOUNDFONT_NAME = "TimGM6mb.sf2"
 TARGET_RMS = 0.12  # about -18 dBFS: a bed under the narration, loud enough to hear alone
 PEAK_LIMIT = 0.8
-
-
-class Synth(Protocol):
-    name: str
-    has_reverb: bool
-
-    def render(self, midi: bytes, duration_s: float) -> np.ndarray:
-        """-> float32 stereo samples, shape (round(duration_s * SAMPLE_RATE), 2)."""
-
-
-SYNTHS: Registry[Synth] = Registry("synth")
 
 
 @lru_cache(maxsize=1)
@@ -120,8 +109,7 @@ class TinySoundFontSynth:
             synth.pitchbend(ch, msg.pitch + 8192)
 
 
-@SYNTHS.register("tinysoundfont")
-def _make_tsf() -> Synth:
+def make_tinysoundfont() -> Synth:
     return TinySoundFontSynth()
 
 
@@ -158,8 +146,7 @@ class FluidSynth:
         return out
 
 
-@SYNTHS.register("fluidsynth")
-def _make_fluidsynth() -> Synth:
+def make_fluidsynth() -> Synth:
     return FluidSynth()
 
 

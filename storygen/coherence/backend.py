@@ -5,11 +5,11 @@ module imports nothing heavy: storygen.ranker imports it at load time.
 """
 from __future__ import annotations
 
-from ..ranker import RANKERS, keyword_coverage, repeated_ngram_rate
+from ..ranker import keyword_coverage, repeated_ngram_rate
+from ..backends import RANKERS
 from ..records import Candidate, Candidates
 
 
-@RANKERS.register("coherence")
 class CoherenceRanker:
     name = "coherence"
 

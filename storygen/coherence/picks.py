@@ -5,7 +5,8 @@ from __future__ import annotations
 from statistics import mean
 
 from ..corpus.stories import CorpusStory
-from ..ranker import RANKERS, keyword_coverage, repeated_ngram_rate
+from ..ranker import keyword_coverage, repeated_ngram_rate
+from ..backends import RANKERS
 from ..records import Candidate, Candidates, Prompt
 from ..safety import rejection_reason
 

@@ -7,13 +7,8 @@ beats and title filled with them.
 from __future__ import annotations
 
 from ..records import Plan, Prompt
-from ..registry import Registry
 from .baseline import draw, fill, load_baselines, title_case
 
-PLANNERS: Registry = Registry("planner")
-
-
-@PLANNERS.register("template")
 class TemplatePlanner:
     name = "template"
 
@@ -28,8 +23,3 @@ class TemplatePlanner:
         return Plan(prompt=prompt, scenes=scenes, backend=self.name, seed=seed, plot=plot_name,
                     beats=beats, title=title)
 
-
-# The fine-tuned planner (models/planner); torch loads only when it plans.
-from .lm_backends import LMPlanner  # noqa: E402
-
-PLANNERS.register("lm")(LMPlanner)

@@ -10,13 +10,8 @@ from __future__ import annotations
 import random
 
 from ..records import Candidate, Candidates, Plan
-from ..registry import Registry
 from .baseline import draw, fill, fix_articles, load_baselines, tell, title_case, tracks, with_places
 
-WRITERS: Registry = Registry("writer")
-
-
-@WRITERS.register("template")
 class TemplateWriter:
     name = "template"
 
@@ -47,9 +42,3 @@ class TemplateWriter:
                                  settings={"patterns": "configs/baselines.yaml", "plot": plot_name,
                                            "track": track % tracks(plot), "turn": turn}))
         return Candidates(plan=plan, candidates=tuple(out))
-
-
-# The fine-tuned generator (models/generator); torch loads only when it writes.
-from .lm_backends import LMWriter  # noqa: E402
-
-WRITERS.register("lm")(LMWriter)

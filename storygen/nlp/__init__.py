@@ -6,10 +6,8 @@ A backend is a factory returning an object with
 """
 from __future__ import annotations
 
+from ..backends import NLP_BACKENDS
 from ..records import Prompt, SceneGraph
-from ..registry import Registry
-
-NLP_BACKENDS: Registry = Registry("nlp")
 
 
 def build_graph(text: str, index: int, prompt: Prompt, backend: str = "basic") -> SceneGraph:
@@ -25,6 +23,3 @@ def build_graphs(scenes: tuple[str, ...] | list[str], prompt: Prompt, backend: s
         return list(nlp.build_graphs(scenes, prompt))
     return [nlp.build_graph(text, i, prompt) for i, text in enumerate(scenes, 1)]
 
-
-# Registration order matters: each module registers itself into NLP_BACKENDS defined above.
-from . import basic, spacy_backend, stanza_backend  # noqa: E402,F401

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..options import load_options
 from ..records import Entity, Prompt, Relation, SceneGraph
 from ..scenes.assets import Library, load_library, singular_forms
-from . import NLP_BACKENDS
+from ..backends import NLP_BACKENDS
 
 BACKEND = "basic"
 
@@ -258,6 +258,5 @@ def _hero_phrase(sentence: str, m: Mention, prompt: Prompt) -> str:
     return sentence[toks[start][1]:toks[m.end - 1][2]]
 
 
-@NLP_BACKENDS.register(BACKEND)
-def _basic(**kwargs) -> BasicNLP:
+def make_basic(**kwargs) -> BasicNLP:
     return BasicNLP(**kwargs)

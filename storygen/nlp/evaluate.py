@@ -184,7 +184,7 @@ OWN_GOLD_KINDS = {"riding_on": "on"}
 def evaluate_relations(backend: str = "spacy", path: Path = GOLD_DIR / "relations.jsonl",
                        protect: bool = True) -> dict:
     """backend: a parser name ("spacy", "stanza") or "basic" for the regex baseline."""
-    from . import NLP_BACKENDS
+    from ..backends import NLP_BACKENDS
     from .relations import ParsedNLP
 
     nlp = NLP_BACKENDS.create("basic") if backend == "basic" else \

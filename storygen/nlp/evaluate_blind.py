@@ -189,7 +189,7 @@ def evaluate_blind_coref(parser: str, path: Path, protect: bool = True) -> dict:
 
 
 def evaluate_blind_relations(backend: str, path: Path, protect: bool = True) -> dict:
-    from . import NLP_BACKENDS
+    from ..backends import NLP_BACKENDS
     from .relations import ParsedNLP
 
     nlp = NLP_BACKENDS.create("basic") if backend == "basic" else \

@@ -20,7 +20,7 @@ from typing import ClassVar, Protocol
 from ..options import load_options
 from ..records import Record
 from ..scenes.assets import IRREGULAR_PLURALS
-from ..registry import Registry
+from ..backends import PARSERS
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,6 @@ class ParseBackend(Protocol):
     def parse(self, text: str) -> Parse: ...
 
 
-PARSERS: Registry = Registry("parser")
 
 
 @lru_cache(maxsize=None)

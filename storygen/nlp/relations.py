@@ -155,7 +155,7 @@ class ParsedNLP:
 
 def build_graphs(story: Story, backend: str = "spacy") -> list[SceneGraph]:
     """Scene graphs for a story's five scenes, with coreference carried across scenes."""
-    from . import NLP_BACKENDS
+    from ..backends import NLP_BACKENDS
 
     nlp = NLP_BACKENDS.create(backend)
     if hasattr(nlp, "build_graphs"):

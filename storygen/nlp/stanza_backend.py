@@ -14,8 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import BackendError
-from . import NLP_BACKENDS
-from .parse import PARSERS, Parse, Span, Token
+from ..backends import NLP_BACKENDS
+from .parse import Parse, Span, Token
+from ..backends import PARSERS
 
 INSTALL = "pip install torch==2.13.0 stanza==1.15.0  (the CPU torch wheel)"
 PROCESSORS = "tokenize,mwt,pos,lemma,depparse,ner"
@@ -47,7 +48,6 @@ def _has_english(root: Path) -> bool:
     return (root / "resources.json").is_file() and (root / "en").is_dir()
 
 
-@PARSERS.register("stanza")
 class StanzaParser:
     name = "stanza"
 
@@ -177,8 +177,7 @@ def noun_chunks(tokens: list[Token]) -> list[Span]:
     return out
 
 
-@NLP_BACKENDS.register("stanza")
-def _stanza_nlp(**kwargs):
+def make_stanza_nlp(**kwargs):
     from .relations import ParsedNLP
 
     return ParsedNLP(parser="stanza", **kwargs)

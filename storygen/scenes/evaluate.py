@@ -22,7 +22,7 @@ from ..errors import RecordError
 from ..options import load_options
 from ..records import Entity, Prompt, Relation, SceneGraph, SceneLayout
 from .assets import Library, load_library
-from .layout import SCENE_BACKENDS
+from ..backends import SCENE_BACKENDS
 from .layout_checks import picture_checks
 from .relations_geom import (PREDICATES, holds, out_of_frame, overlap_allowed, overlap_area, seat,
                              visible)

@@ -27,7 +27,7 @@ from .bglib import load_backgrounds
 from .setting import PlaceReader, read_book
 from .words import words_of
 from .evaluate import layout_report
-from .layout import SCENE_BACKENDS
+from ..backends import SCENE_BACKENDS
 from .select import SUNLIGHT
 
 WIDTH, HEIGHT = 1024, 768

@@ -13,13 +13,12 @@ import random
 from dataclasses import dataclass
 
 from ..records import Box, Entity, PlacedObject, Prompt, SceneGraph, SceneLayout
-from ..registry import Registry
 from .assets import Library, LibraryObject, load_library
 from .bglib import choose_background
 from .select import drawn_names
+from ..backends import SCENE_BACKENDS
 
 BACKEND = "basic"
-SCENE_BACKENDS: Registry = Registry("scene")
 
 HORIZON = 0.64  # ground band starts here (fraction of height); render.py draws the same line
 WATER_SURFACE = 0.135  # underwater: the sea surface line near the top
@@ -298,8 +297,7 @@ def _finish(placed: list[_Placed], accent_hex: str, W: int, rng: random.Random):
     return tuple(sorted(out, key=lambda o: o.z))
 
 
-@SCENE_BACKENDS.register(BACKEND)
-def _basic(**_):
+def make_basic(**_):
     return compose_layout
 
 

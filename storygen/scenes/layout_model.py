@@ -18,7 +18,7 @@ from ..records import Box, PlacedObject, Prompt, SceneGraph, SceneLayout
 from .assets import Library, load_library
 from .attire import Outfit, attachments, color_hex, drawn_clothes, place, with_relations
 from .bglib import BackgroundLibrary, choose_background, load_backgrounds, variant_of
-from .layout import SCENE_BACKENDS
+from ..backends import SCENE_BACKENDS
 from .relations_geom import Z_AFTER, Z_BEFORE
 from .select import Item, drawn_names, geo_of, scenery, select_items
 from .setting import SceneSetting, background_for
@@ -221,6 +221,5 @@ def _animation(item: Item, h: float, rng: random.Random) -> dict[str, float]:
     return params
 
 
-@SCENE_BACKENDS.register(BACKEND)
-def _solver(**_):
+def make_solver(**_):
     return compose_layout

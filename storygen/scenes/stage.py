@@ -21,7 +21,7 @@ from ..records import SceneGraph, SceneLayout, Story
 from .animate import render_gif
 from .assets import load_library
 from .attire import book_outfits
-from .layout import SCENE_BACKENDS
+from ..backends import SCENE_BACKENDS
 from .render import render_layers, render_png
 from .select import drawn_names
 from .setting import SceneSetting, SceneText, read_book
