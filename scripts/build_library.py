@@ -177,7 +177,7 @@ def drawn_box(svg: str) -> list[float]:
 
 def surface_band(svg: str, band: tuple[float, float], obj_id: str) -> list[float]:
     """OBJECTS' `surface` (top, bottom y in 128 units) as fractions of the drawn height from the
-    drawing's top: what relations_geom.seat judges "on" against."""
+    drawing's top: what scenes/layout/geometry.py seat judges "on" against."""
     _, y, _, h = drawn_box(svg)
     top, bottom = ((v / 128 - y) / h for v in band)
     if not 0 <= top < bottom <= 1:

@@ -28,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from storygen.audio import narrate  # noqa: E402
+from storygen.audio import narrate, word_timing  # noqa: E402
 from storygen.backends import NARRATORS  # noqa: E402
 from storygen.audio.voices import VOICES  # noqa: E402
 from storygen.audio.wav import encode_wav  # noqa: E402
@@ -63,8 +63,8 @@ def silences(db: np.ndarray, min_s: float) -> list[tuple[float, float]]:
 
 def sentence_spans(text: str, words) -> list[tuple[int, int]]:
     spans, k = [], 0
-    for sentence in narrate.split_sentences(text):
-        n = len(narrate.words_of(sentence))
+    for sentence in word_timing.split_sentences(text):
+        n = len(word_timing.words_of(sentence))
         spans.append((k, k + n - 1))
         k += n
     return spans
@@ -73,7 +73,7 @@ def sentence_spans(text: str, words) -> list[tuple[int, int]]:
 def comma_words(text: str) -> list[int]:
     """Indices of words followed by a comma (or ; : —) before the next word."""
     out = []
-    matches = list(narrate._WORD.finditer(text))
+    matches = list(word_timing._WORD.finditer(text))
     for i, (m, nxt) in enumerate(zip(matches, matches[1:])):
         if re.search(r"[,;:—]", text[m.end(): nxt.start()]):
             out.append(i)
@@ -127,7 +127,7 @@ def measure(voice: str, scenes: list[str], out: Path) -> dict:
                 continue
             clause_err.append(min((q[1] - words[k + 1].start for q in inside), key=abs))
         rows.append({"scene": i, "duration_s": s.duration_s, "wpm": narrate.words_per_minute(words)})
-    n_words = sum(len(narrate.words_of(t)) for t in scenes)
+    n_words = sum(len(word_timing.words_of(t)) for t in scenes)
     ms = lambda xs, q: round(1000 * float(np.percentile(np.abs(xs), q)), 1) if xs else None  # noqa: E731
     return {
         "voice": voice, "backend": v.backend, "backend_voice": v.voice,

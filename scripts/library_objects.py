@@ -833,7 +833,7 @@ OBJECTS = [
     O("card", "card", "card, greeting card, birthday card, postcard", "prop", "tiny", "none", "any", ALL, "none", False, src="storygen"),
     # ---- places the text puts characters on, in, under or beside, drawn as things (issue:
     # the picture had the cat but not the windowsill). Every one can be named in any theme.
-    # `surface`: where what sits "on" it rests when that is not its top (relations_geom.seat)
+    # `surface`: where what sits "on" it rests when that is not its top (scenes/layout/geometry.py seat)
     O("branch", "branch", "branch, bough, tree branch", "plant", "huge", "none", "ground", ALL, "none", False, src="storygen",
       surface=(42, 54)),  # a tree with one long low bough to sit on: a backdrop, tree-sized
     O("windowsill", "windowsill", "windowsill, window sill, sill, window ledge, window seat", "building", "large", "none", "ground", ALL, "none", False, src="storygen",

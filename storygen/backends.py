@@ -116,21 +116,21 @@ RANKERS: Registry[Ranker] = Registry("ranker", {
 })
 NLP_BACKENDS: Registry[SceneReader] = Registry("nlp", {
     "basic": "storygen.nlp.basic:make_basic",
-    "spacy": "storygen.nlp.spacy_backend:make_spacy_nlp",
-    "stanza": "storygen.nlp.stanza_backend:make_stanza_nlp",
+    "spacy": "storygen.nlp.parsed_reader:make_spacy_nlp",
+    "stanza": "storygen.nlp.parsed_reader:make_stanza_nlp",
 })
 PARSERS: Registry[Parser] = Registry("parser", {
-    "spacy": "storygen.nlp.spacy_backend:SpacyParser",
-    "stanza": "storygen.nlp.stanza_backend:StanzaParser",
+    "spacy": "storygen.nlp.spacy_parser:SpacyParser",
+    "stanza": "storygen.nlp.stanza_parser:StanzaParser",
 })
 SCENE_BACKENDS: Registry[SceneComposer] = Registry("scene", {
-    "basic": "storygen.scenes.layout:make_basic",
-    "solver": "storygen.scenes.layout_model:make_solver",
+    "basic": "storygen.scenes.layout.basic:make_basic",
+    "solver": "storygen.scenes.layout.solver_backend:make_solver",
 })
 NARRATORS: Registry[Narrator] = Registry("narration", {
-    "espeak": "storygen.audio.narrate:make_espeak",
-    "hibari": "storygen.audio.narrate:make_hibari",
-    "piper": "storygen.audio.narrate:make_piper",
+    "espeak": "storygen.audio.narrators:make_espeak",
+    "hibari": "storygen.audio.narrators:make_hibari",
+    "piper": "storygen.audio.narrators:make_piper",
 })
 MUSIC: Registry[Composer] = Registry("music", {
     "arranged": "storygen.audio.music:make_arranged",

@@ -70,6 +70,52 @@ class ImageSettings(Record):
     gif_frame_ms: int = 200
 
 
+ENGINES = ("ct2", "hf-int8", "hf", "auto")
+
+
+@dataclass(frozen=True)
+class DecodeSettings(Record):
+    """How a story model decodes (storygen write / make with the lm backends); tuned without retraining."""
+
+    engine: str = "ct2"  # ct2 (CTranslate2 int8, the fastest), hf-int8, hf (fp32 reference), auto
+    temperature: float = 0.8
+    top_p: float = 0.92
+    top_k: int = 0  # 0 = no top-k cut
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0  # over the text being generated only, never the prompt
+    max_new_tokens: int = 520  # writer: a whole story (corpus stories are ~250-420 tokens)
+    plan_tokens: int = 220  # planner: a whole plan (~110-170 tokens)
+    retries: int = 1  # rounds of rewriting stories that fail a check
+    retry_width: int = 2  # samples per failing story in such a round
+    samples: int = 4  # planner: plans sampled in one batch, the first valid one wins
+    threads: int = 2
+    ban_unsafe: bool = True  # block-listed words can never be decoded (storygen/lm/banned.py)
+
+
+@dataclass(frozen=True)
+class Decoding(Record):
+    """The decode settings per story model; the defaults are the shipped configs/default.yaml."""
+
+    planner: DecodeSettings = field(default_factory=DecodeSettings)
+    generator: DecodeSettings = field(default_factory=lambda: DecodeSettings(temperature=0.75, max_new_tokens=560))
+
+
+def decode_problems(s: DecodeSettings, key: str) -> list[str]:
+    """What is wrong with one DecodeSettings, each with its key (settings files and --decode)."""
+    bad = []
+    if s.engine not in ENGINES:
+        bad.append(f"{key}.engine: {s.engine!r} is not an engine; choose one of: {', '.join(ENGINES)}")
+    if not 0 < s.top_p <= 1:
+        bad.append(f"{key}.top_p: must be in (0, 1], got {s.top_p}")
+    if s.temperature <= 0:
+        bad.append(f"{key}.temperature: must be above 0, got {s.temperature}")
+    for name, low in (("retries", 0), ("retry_width", 1), ("samples", 1), ("threads", 1),
+                      ("max_new_tokens", 1), ("plan_tokens", 1), ("top_k", 0), ("no_repeat_ngram_size", 0)):
+        if getattr(s, name) < low:
+            bad.append(f"{key}.{name}: must be at least {low}, got {getattr(s, name)}")
+    return bad
+
+
 @dataclass(frozen=True)
 class Settings(Record):
     """configs/default.yaml: what `storygen make` does when no option says otherwise."""
@@ -83,6 +129,7 @@ class Settings(Record):
     # a voice by its friendly name (storygen/audio/voices.py); it sets backends.narration.
     # "" = the narration backend's own voice
     voice: str = ""
+    decode: Decoding = field(default_factory=Decoding)
 
 
 SETTINGS_ENV = "STORYGEN_SETTINGS"  # another settings file, e.g. configs/quick.yaml (baseline backends)
@@ -115,6 +162,7 @@ def _settings_file(path: str) -> Settings:
             value = getattr(value, part)
         if value < low:
             problems.append(f"{key}: must be at least {low}, got {value}")
+    problems += decode_problems(s.decode.planner, "decode.planner") + decode_problems(s.decode.generator, "decode.generator")
     if s.voice:
         spoken_by = VOICE_NAMES.get(s.voice)
         raw = load_yaml(path)
@@ -129,21 +177,3 @@ def _settings_file(path: str) -> Settings:
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))
     return s
-
-
-def config_schemas() -> dict[str, type[Record]]:
-    """Every shipped file in configs/ and the dataclass that validates it (tested together)."""
-    from .audio.config import AudioConfig
-    from .coherence.train import TrainRankerConfig
-    from .corpus.stories import CorpusConfig
-    from .fluency import WordsConfig
-    from .lm.baseline import BaselinesFile
-    from .lm.recipe import TrainRecipe
-    from .options import Options
-    from .safety import BlockList, SafetyConfig
-
-    return {"default.yaml": Settings, "quick.yaml": Settings, "options.yaml": Options, "baselines.yaml": BaselinesFile,
-            "blocklist.yaml": BlockList, "safety.yaml": SafetyConfig, "corpus.yaml": CorpusConfig,
-            "train_ranker.yaml": TrainRankerConfig, "audio.yaml": AudioConfig,
-            "train_planner.yaml": TrainRecipe, "train_generator.yaml": TrainRecipe,
-            "words.yaml": WordsConfig}

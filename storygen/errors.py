@@ -1,4 +1,4 @@
-"""Errors a person can act on. cli.py turns any StorygenError into one line and exit code 2."""
+"""Errors a person can act on. The command line (storygen/cli/app.py) turns any StorygenError into one line and exit code 2."""
 
 
 class StorygenError(Exception):

@@ -2,9 +2,9 @@
 from storygen.options import load_options
 from storygen.records import Action, Entity, Prompt, Relation, SceneGraph
 from storygen.scenes.assets import load_library
-from storygen.scenes.attire import attachments, book_outfits, with_relations
-from storygen.scenes.evaluate import layout_report
-from storygen.scenes.layout_model import compose_layout
+from storygen.scenes.evaluation.layouts import layout_report
+from storygen.scenes.layout.attire import attachments, book_outfits, with_relations
+from storygen.scenes.layout.solver_backend import compose_layout
 
 OPTIONS = load_options()
 LIB = load_library()

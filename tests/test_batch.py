@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from storygen import batch as batch_mod
-from storygen import batch_cli, consent
+from storygen import consent
+from storygen.cli import batch as batch_cli
 from storygen.batch import BookTask, parse_line, read_prompts, require_consent, run_batch, summarize
 from storygen.cli import main
 from storygen.config import settings as load_settings

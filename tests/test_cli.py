@@ -132,3 +132,32 @@ def test_write_refuses_corrupted_plan(consented, tmp_path):
     bad.write_text(json.dumps({"kind": "story", "schema_version": 1}))
     assert_clean_error(run("write", bad, "-o", out), "not a plan file")
     assert not out.exists() and list(tmp_path.iterdir()) == [bad]  # no temp files left either
+
+
+def test_one_error_handler_for_every_command(tmp_path, monkeypatch):
+    """Bad input is exit 2 with one line; a bug is exit 1 with one short line, not a traceback
+    (STORYGEN_DEBUG=1 lets it through); the same for a command run outside the top group."""
+    import storygen.options as options_mod
+    from storygen.cli.story import options as options_cmd
+
+    def broken(*_, **__):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("storygen.cli.story.load_options", broken)
+    monkeypatch.delenv("STORYGEN_DEBUG", raising=False)
+    for cmd, args in ((main, ["options"]), (options_cmd, [])):
+        result = CliRunner().invoke(cmd, args)
+        assert result.exit_code == 1, result.output
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert lines == ["Error: unexpected ZeroDivisionError: division by zero (this is a bug in storygen;"
+                         " run again with STORYGEN_DEBUG=1 to see where)"]
+    monkeypatch.setenv("STORYGEN_DEBUG", "1")
+    result = CliRunner().invoke(main, ["options"])
+    assert isinstance(result.exception, ZeroDivisionError)
+
+    def refused(*_, **__):
+        raise options_mod.OptionError("Unknown theme 'volcano'; choose one of: farm")
+
+    monkeypatch.setattr("storygen.cli.story.load_options", refused)
+    result = CliRunner().invoke(options_cmd, [])
+    assert result.exit_code == 2 and result.stderr.strip() == "Error: Unknown theme 'volcano'; choose one of: farm"

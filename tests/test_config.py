@@ -1,8 +1,26 @@
 import pytest
 
-from storygen.config import CONFIG_DIR, Settings, config_schemas, load_config
+from storygen.config import CONFIG_DIR, Settings, load_config
 from storygen.errors import ConfigError, OptionError
 from storygen.options import Options, load_options
+
+
+def config_schemas() -> dict:
+    """Every shipped file in configs/ and the dataclass that validates it."""
+    from storygen.audio.config import AudioConfig
+    from storygen.coherence.train import TrainRankerConfig
+    from storygen.corpus.stories import CorpusConfig
+    from storygen.fluency import WordsConfig
+    from storygen.lm.baseline import BaselinesFile
+    from storygen.lm.recipe import TrainRecipe
+    from storygen.options import Options
+    from storygen.safety import BlockList, SafetyConfig
+
+    return {"default.yaml": Settings, "quick.yaml": Settings, "options.yaml": Options, "baselines.yaml": BaselinesFile,
+            "blocklist.yaml": BlockList, "safety.yaml": SafetyConfig, "corpus.yaml": CorpusConfig,
+            "train_ranker.yaml": TrainRankerConfig, "audio.yaml": AudioConfig,
+            "train_planner.yaml": TrainRecipe, "train_generator.yaml": TrainRecipe,
+            "words.yaml": WordsConfig}
 
 
 def test_every_shipped_config_has_a_schema_and_loads():
@@ -84,6 +102,49 @@ def test_settings_values_are_checked_when_read(tmp_path):
     assert msg.startswith(str(bad))
     assert "backends.ranker: 'nonsense' is not a ranker backend; choose one of: coherence, heuristic" in msg
     assert "candidates: must be at least 1, got -3" in msg and "image.width: must be at least 64" in msg
+
+
+def test_decode_settings_are_checked_with_their_key(tmp_path):
+    from storygen.config import settings
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("decode:\n  generator:\n    engine: gpu\n    top_p: 1.5\n  planner:\n    samples: 0\n")
+    with pytest.raises(ConfigError) as exc:
+        settings(str(bad))
+    msg = str(exc.value)
+    assert "decode.generator.engine: 'gpu' is not an engine; choose one of: ct2, hf-int8, hf, auto" in msg
+    assert "decode.generator.top_p: must be in (0, 1], got 1.5" in msg
+    assert "decode.planner.samples: must be at least 1, got 0" in msg
+    bad.write_text("decode:\n  writer: {}\n")
+    with pytest.raises(ConfigError, match="decode: unknown key.*writer"):
+        settings(str(bad))
+
+
+def test_decode_settings_live_in_the_settings_not_the_recipes(tmp_path):
+    # The shipped defaults are what a settings file without a decode block (quick.yaml) decodes with.
+    from storygen.config import Decoding, settings
+    from storygen.lm.recipe import load_recipe
+
+    assert settings(str(CONFIG_DIR / "default.yaml")).decode == Decoding()
+    assert settings(str(CONFIG_DIR / "default.yaml")).decode.generator.temperature == 0.75
+    old = tmp_path / "train_generator.yaml"
+    old.write_text((CONFIG_DIR / "train_generator.yaml").read_text() + "decode:\n  engine: hf\n")
+    with pytest.raises(ConfigError, match="unknown key.*decode"):
+        load_recipe(old)
+
+
+def test_a_bad_setting_is_exit_2_naming_the_key(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from storygen.cli import main
+    from storygen.config import SETTINGS_ENV
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("backends:\n  ranker: nonsense\n")
+    monkeypatch.setenv(SETTINGS_ENV, str(bad))
+    result = CliRunner().invoke(main, ["plan", "--theme", "farm", "--hero", "pig", "--color", "pink",
+                                       "--adj", "shy", "-o", str(tmp_path / "plan.json")])
+    assert result.exit_code == 2 and "backends.ranker: 'nonsense'" in result.stderr
+    assert "Traceback" not in result.output and not (tmp_path / "plan.json").exists()
 
 
 def test_every_registered_backend_imports_and_is_callable():

@@ -12,12 +12,12 @@ from storygen.errors import ConfigError
 from storygen.options import load_options
 from storygen.records import Action, Entity, Prompt, Relation, SceneGraph
 from storygen.scenes.assets import MANIFEST, load_library
-from storygen.scenes.bglib import variant_of
-from storygen.scenes.evaluate import layout_report
-from storygen.scenes.layout_checks import picture_checks
-from storygen.scenes.layout_model import compose_layout
+from storygen.scenes.backgrounds.choose import variant_of
+from storygen.scenes.evaluation.layouts import layout_report
+from storygen.scenes.evaluation.picture_checks import picture_checks
+from storygen.scenes.layout.select import geo_of
+from storygen.scenes.layout.solver_backend import compose_layout
 from storygen.scenes.render import render_png, sprite
-from storygen.scenes.select import geo_of
 
 LIB = load_library()
 OPTIONS = load_options()

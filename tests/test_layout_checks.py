@@ -1,8 +1,8 @@
 """Issue 22 part 4: the picture checks (floating, cut off, overlaps no relation allows)."""
 from storygen.records import Background, Box, PlacedObject, Relation, SceneLayout
 from storygen.scenes.assets import load_library
-from storygen.scenes.evaluate import evaluate_layouts
-from storygen.scenes.layout_checks import picture_checks
+from storygen.scenes.evaluation.layouts import evaluate_layouts
+from storygen.scenes.evaluation.picture_checks import picture_checks
 
 LIB = load_library()
 W, H = 1024, 768

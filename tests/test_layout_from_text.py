@@ -1,10 +1,10 @@
-"""evaluate-layout --blind / --generated: from text to picture (scenes/evaluate_text.py)."""
+"""evaluate layout --blind / --generated: from text to picture (scenes/evaluation/from_text.py)."""
 import json
 
 from click.testing import CliRunner
 
 from storygen.cli import main
-from storygen.scenes.evaluate_text import evaluate_text_pictures
+from storygen.scenes.evaluation.from_text import evaluate_text_pictures
 
 RELATIONS = (
     '{"id": "u1", "text": "The cat sat under the table.", "relations": ['
@@ -29,13 +29,13 @@ def test_generated_scenes_and_the_command(tmp_path):
     rep = evaluate_text_pictures(None, generated=5)["generated"]
     assert rep["scenes"] == 5 and rep["named"] >= 5
     (tmp_path / "relations_dev.jsonl").write_text(RELATIONS)
-    out = CliRunner().invoke(main, ["evaluate-layout", "--blind", str(tmp_path), "--json"])
+    out = CliRunner().invoke(main, ["evaluate", "layout", "--blind", str(tmp_path), "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["from_text"]["blind"]["relations_hold"] == 2
 
 
 def test_people_named_by_a_kin_word_or_a_name_are_drawn():
-    from storygen.nlp.relations import ParsedNLP
+    from storygen.nlp.parsed_reader import ParsedNLP
     from storygen.records import Prompt
 
     g = ParsedNLP().build_graphs(["Grandpa sat on the bench. Mia held a red balloon next to him."],

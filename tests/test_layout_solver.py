@@ -9,12 +9,12 @@ from storygen.io import dumps
 from storygen.options import load_options
 from storygen.records import Box, Entity, PlacedObject, Prompt, Relation, SceneGraph, SceneLayout
 from storygen.scenes.assets import load_library
-from storygen.scenes.bglib import load_backgrounds
-from storygen.scenes.evaluate import GOLD, evaluate_layouts, layout_report, load_gold
+from storygen.scenes.backgrounds.library import load_backgrounds
+from storygen.scenes.evaluation.layouts import GOLD, evaluate_layouts, layout_report, load_gold
 from storygen.backends import SCENE_BACKENDS
-from storygen.scenes.layout_model import ANIMATION, compose_layout
-from storygen.scenes.relations_geom import holds, overlap_allowed, terms, visible, z_ok
-from storygen.scenes.select import MAX_OBJECTS, geo_of, select_items
+from storygen.scenes.layout.solver_backend import ANIMATION, compose_layout
+from storygen.scenes.layout.geometry import holds, overlap_allowed, terms, visible, z_ok
+from storygen.scenes.layout.select import MAX_OBJECTS, geo_of, select_items
 
 OPTIONS = load_options()
 W, H = 1024, 768
@@ -284,7 +284,7 @@ def test_bad_gold_lines_are_record_errors(tmp_path, line, message):
 def test_unheld_things_rest_on_the_ground_outdoors():
     """A book or a framed picture nothing holds up sits on the ground outdoors (review pictures
     showed them floating in the sky); indoors a picture still hangs on the wall."""
-    from storygen.scenes.select import Geo, zone_of
+    from storygen.scenes.layout.select import Geo, zone_of
 
     lib = load_library()
     outdoors = Geo(W=1024, H=768, horizon=480, surface=None, theme="forest", inside=False)

@@ -12,8 +12,8 @@ from storygen.errors import ConfigError
 from storygen.io import write_record
 from storygen.nlp.parse import Parse, Span, Token
 from storygen.scenes.assets import MANIFEST, STANDINS, load_library
-from storygen.scenes.coverage import (NOUN_CLASSES, NounCounts, coverage, load_noun_classes,
-                                      noun_phrases)
+from storygen.scenes.library_coverage import (NOUN_CLASSES, NounCounts, coverage, load_noun_classes,
+                                              noun_phrases)
 from storygen.scenes.library_check import validate_libraries
 
 

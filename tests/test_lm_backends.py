@@ -6,12 +6,13 @@ import pytest
 from storygen.coherence.likelihood import story_digest
 from storygen.errors import BackendError
 from storygen.io import dumps
-from storygen.lm.lm_backends import LMPlanner, LMWriter, adapter_dir
+from storygen.lm.adapters import adapter_dir
+from storygen.lm.lm_backends import LMPlanner, LMWriter
 from storygen.backends import PLANNERS
 from storygen.lm.train import train
 from storygen.backends import WRITERS
 from storygen.records import Plan, Prompt
-from tests.test_lm_fixtures import tiny_base, tiny_base_dir, tiny_corpus, tiny_recipe  # noqa: F401
+from tests.test_lm_fixtures import tiny_base, tiny_base_dir, tiny_corpus, tiny_decode, tiny_recipe  # noqa: F401
 
 PROMPT = Prompt(theme="farm", hero="pig", color="pink", adjective="shy", seed=2)
 PLAN = Plan(prompt=PROMPT, scenes=(("pig", "barn"), ("hat", "hay"), ("goose", "pond"), ("mud", "laughed"),
@@ -42,7 +43,7 @@ def test_missing_adapter_names_the_train_command(tmp_path, tiny_base):  # noqa: 
 
 
 def test_planner_always_returns_a_contract_plan(tiny_models):
-    s = replace(tiny_recipe("planner", "x", tiny_models).decode, plan_tokens=30)
+    s = tiny_decode(plan_tokens=30)
     plan = LMPlanner(tiny_models, s).plan(PROMPT, 3)
     # an untrained tiny model writes junk: the template plan stands in, and says so (the model's
     # own plan being read is test_planner_reads_a_plan_written_by_the_model)
@@ -83,8 +84,7 @@ def test_planner_reads_a_plan_written_by_the_model(tiny_models, monkeypatch):
 def test_writer_batch_is_seeded_and_records_settings(tiny_models, engine):
     if engine == "ct2":
         pytest.importorskip("ctranslate2", reason="the optional ct2 engine (pip install ctranslate2==4.8.5)")
-    s = replace(tiny_recipe("generator", "x", tiny_models).decode, engine=engine, max_new_tokens=16,
-                retries=1, retry_width=2)
+    s = replace(tiny_decode(), engine=engine, max_new_tokens=16, retries=1, retry_width=2)
     cands = LMWriter(tiny_models, s).write(PLAN, 3, seed=9)
     assert len(cands.candidates) == 3 and cands.plan == PLAN
     for i, c in enumerate(cands.candidates):

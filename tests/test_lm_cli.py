@@ -24,7 +24,7 @@ def test_train_and_evaluate_commands(tiny_base, tiny_corpus, tmp_path):  # noqa:
     assert "trained generator: 1 steps" in res.output
     assert (models / "generator" / "MODEL_CARD.md").exists()
     report = tmp_path / "report.json"
-    res = runner.invoke(main, ["evaluate", "--section", "compare", "--limit", "1", "-k", "2", "--models", str(models),
+    res = runner.invoke(main, ["evaluate", "lm", "--section", "compare", "--limit", "1", "-k", "2", "--models", str(models),
                                "--keywords", str(tiny_corpus), "--engine", "hf", "--out", str(report),
                                "--ranker", "heuristic", "--decode", "max_new_tokens=8", "--decode", "plan_tokens=8",
                                "--decode", "retries=0", "--cards"])
@@ -42,11 +42,11 @@ def test_cli_errors(tiny_base, tiny_corpus, tmp_path):  # noqa: F811
     runner = CliRunner()
     res = runner.invoke(main, ["train", "generator", "--config", str(_recipe_file(tmp_path, "planner", tiny_corpus))])
     assert res.exit_code == 2 and "is a planner recipe" in res.output
-    res = runner.invoke(main, ["evaluate", "--section", "nope"])
+    res = runner.invoke(main, ["evaluate", "lm", "--section", "nope"])
     assert res.exit_code == 2 and "unknown section 'nope'" in res.output
-    res = runner.invoke(main, ["evaluate", "--decode", "nope=1"])
+    res = runner.invoke(main, ["evaluate", "lm", "--decode", "nope=1"])
     assert res.exit_code == 2 and "KEY one of engine" in res.output
-    res = runner.invoke(main, ["evaluate", "--decode", "retries=many"])
+    res = runner.invoke(main, ["evaluate", "lm", "--decode", "retries=many"])
     assert res.exit_code == 2 and "retries takes a whole number" in res.output
     res = runner.invoke(main, ["train", "generator", "--config", str(_recipe_file(tmp_path, "generator", tiny_corpus)),
                                "--resume"])

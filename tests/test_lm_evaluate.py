@@ -65,7 +65,7 @@ def test_cli_sheet_writes_sheet_and_key_apart(tiny_base, tiny_corpus, tmp_path, 
 
     train(tiny_recipe("generator", tiny_corpus, tmp_path), max_steps=1, log=lambda _: None)
     sheet = tmp_path / "sheet.md"
-    result = CliRunner().invoke(main, ["evaluate", "--sheet", "1", "-o", str(sheet), "--models", str(tmp_path / "models"),
+    result = CliRunner().invoke(main, ["evaluate", "lm", "--sheet", "1", "-o", str(sheet), "--models", str(tmp_path / "models"),
                                        "--keywords", str(tiny_corpus), "--engine", "hf", "-k", "1", "--ranker",
                                        "heuristic", "--decode", "max_new_tokens=8", "--decode", "plan_tokens=8",
                                        "--decode", "retries=0", "--decode", "samples=1"])

@@ -140,15 +140,21 @@ def tiny_corpus(tmp_path) -> Path:
 def tiny_recipe(task: str, keywords: Path, tmp: Path, **changes):
     from dataclasses import replace
 
-    from storygen.lm.recipe import DecodeSettings, LoraSpec, TrainRecipe
+    from storygen.lm.recipe import LoraSpec, TrainRecipe
 
     recipe = TrainRecipe(task=task, seed=0, epochs=2, batch_size=2, micro_batch=1, lr=0.01,
                          warmup_steps=1, max_tokens=512, threads=1, save_every=1, log_every=1,
                          keywords_dir=str(keywords), out=str(tmp / "models" / task),
-                         runs=str(tmp / "runs" / task), lora=LoraSpec(r=4, alpha=8, top_layers=1),
-                         decode=DecodeSettings(engine="hf", max_new_tokens=40, plan_tokens=40,
-                                               retries=1, retry_width=2, samples=2, threads=1))
+                         runs=str(tmp / "runs" / task), lora=LoraSpec(r=4, alpha=8, top_layers=1))
     return replace(recipe, **changes)
+
+
+def tiny_decode(**changes):
+    """Decode settings for the tiny models: the fp32 reference engine, short outputs, one thread."""
+    from storygen.config import DecodeSettings
+
+    fields = dict(engine="hf", max_new_tokens=40, plan_tokens=40, retries=1, retry_width=2, samples=2, threads=1)
+    return DecodeSettings(**{**fields, **changes})
 
 
 def test_tiny_tokenizer_round_trips_and_has_single_newline():

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from storygen import config
-from storygen.audio import hibari_voice, narrate, voices
+from storygen.audio import hibari_voice, narrate, narrators, voices, word_timing
 from storygen.audio.wav import decode_wav
 from storygen.cli import main
 from storygen.errors import BackendError, ConfigError
@@ -53,8 +53,8 @@ def _db(samples: np.ndarray, rate: int, start: float, end: float) -> float:
 def test_hibari_narrates_with_monotone_timings_inside_the_audio():
     a = narrate.synthesize(TWO, "hibari")
     assert (a.backend, a.voice, a.sample_rate) == ("hibari", "heart", 24000)
-    assert [w.word for w in a.words] == narrate.words_of(TWO)
-    pace = narrate.STORYTELLER_PACE
+    assert [w.word for w in a.words] == word_timing.words_of(TWO)
+    pace = narrators.STORYTELLER_PACE
     assert a.words[0].start >= pace.lead_in_s - 1e-9 and a.words[-1].end <= a.duration_s - pace.tail_s + 0.01
     assert all(w.start < w.end for w in a.words)
     assert all(p.end <= n.start for p, n in zip(a.words, a.words[1:]))
@@ -77,7 +77,7 @@ def test_hibari_is_deterministic_bytes_twice(tmp_path):
     # a sentence sounds the same wherever it stands (a fresh seed-0 generator per sentence)
     scene = narrate.synthesize(TWO, "hibari")
     alone = narrate.synthesize("Then she flew home to bed.", "hibari")
-    pace, rate = narrate.STORYTELLER_PACE, alone.sample_rate
+    pace, rate = narrators.STORYTELLER_PACE, alone.sample_rate
     speech = alone.samples[int(pace.lead_in_s * rate): len(alone.samples) - int(pace.tail_s * rate)]
     assert len(speech) > rate and np.array_equal(scene.samples[-int(pace.tail_s * rate) - len(speech):
                                                                -int(pace.tail_s * rate)], speech)
@@ -121,7 +121,7 @@ def test_hibari_refuses_voices_that_would_download():
 def test_misaki_phonemes_become_espeak_ipa():
     assert hibari_voice.to_ipa("hˈAv mI ʤˈʌmp ˈWl bˈʌbᵊlz") == "hˈeɪv maɪ dʒˈʌmp ˈaʊl bˈʌbəlz"
     _, ipa = hibari_voice.speak("Have you seen my shell?")
-    assert len(narrate.ipa_word_weights(ipa)) == 5 and not set("AIOWYᵊ") & set(ipa)
+    assert len(word_timing.ipa_word_weights(ipa)) == 5 and not set("AIOWYᵊ") & set(ipa)
 
 
 # ---------------------------------------------------------------- choosing a voice

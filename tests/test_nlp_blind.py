@@ -1,4 +1,4 @@
-"""`evaluate-nlp --blind`: scoring the blind-written gold format (data/gold/blind/README.md)."""
+"""`evaluate nlp --blind`: scoring the blind-written gold format (data/gold/blind/README.md)."""
 from __future__ import annotations
 
 import json
@@ -57,10 +57,10 @@ def test_blind_scores_a_known_file(tmp_path):
     assert rel["by_gold_kind"]["held_by"] == {"n": 1, "found": 1, "recall": 1.0, "supported": True}
     assert rel["by_kind"]["near"]["gold_kinds"] == ["next_to", "near"]
     assert rel["by_kind"]["on"]["fn"] == 1
-    out = CliRunner().invoke(main, ["evaluate-nlp", "--blind", str(tmp_path), "--json"])
+    out = CliRunner().invoke(main, ["evaluate", "nlp", "--blind", str(tmp_path), "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["coref"]["accuracy"] == 0.75
-    table = CliRunner().invoke(main, ["evaluate-nlp", "--blind", str(tmp_path), "--errors"])
+    table = CliRunner().invoke(main, ["evaluate", "nlp", "--blind", str(tmp_path), "--errors"])
     assert "Blind pronoun resolution (spacy, dev): 75.0% of 4" in table.output
     assert "gold zebra" in table.output and "missing ['dog on mat']" in table.output
 
@@ -81,7 +81,7 @@ def test_blind_basic_backend_scores_relations_only(tmp_path):
 ])
 def test_malformed_blind_gold_exits_2_with_a_message(tmp_path, coref, message):
     _gold(tmp_path, coref=coref)
-    out = CliRunner().invoke(main, ["evaluate-nlp", "--blind", str(tmp_path)])
+    out = CliRunner().invoke(main, ["evaluate", "nlp", "--blind", str(tmp_path)])
     assert out.exit_code == 2
     assert message in out.output and "coref_dev.jsonl" in out.output
     assert "Traceback" not in out.output and isinstance(out.exception, SystemExit)
@@ -92,5 +92,5 @@ def test_unknown_relation_kind_and_missing_split_are_errors(tmp_path):
     _gold(tmp_path, relations=bad)
     with pytest.raises(RecordError, match="unknown relation 'atop'"):
         load_blind_relations(tmp_path / "relations_dev.jsonl")
-    out = CliRunner().invoke(main, ["evaluate-nlp", "--blind", str(tmp_path), "--split", "test"])
+    out = CliRunner().invoke(main, ["evaluate", "nlp", "--blind", str(tmp_path), "--split", "test"])
     assert out.exit_code == 2 and "coref_test.jsonl does not exist" in out.output

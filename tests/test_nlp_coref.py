@@ -4,7 +4,7 @@ import pytest
 from storygen.errors import RecordError
 from storygen.nlp.evaluate import _coref_match, strip_annotations
 from storygen.nlp.parse import parse_text
-from storygen.nlp.relations import ParsedNLP
+from storygen.nlp.parsed_reader import ParsedNLP
 from storygen.records import Prompt
 
 

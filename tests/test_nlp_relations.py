@@ -6,9 +6,10 @@ from click.testing import CliRunner
 
 from storygen.errors import BackendError
 from storygen.backends import NLP_BACKENDS
-from storygen.nlp.cli import evaluate_nlp
+from storygen.cli.evaluate_scenes import evaluate_nlp
 from storygen.nlp.evaluate import evaluate_nlp as evaluate
-from storygen.nlp.relations import ParsedNLP, build_graphs
+from storygen.nlp import build_graphs
+from storygen.nlp.parsed_reader import ParsedNLP
 from storygen.records import Action, Prompt, Relation, SceneGraph
 from tests.samples import STORY
 
@@ -72,13 +73,13 @@ def test_counts_actions_and_cues(nlp):
 
 
 def test_story_graphs_carry_coreference(nlp):
-    graphs = build_graphs(STORY)
+    graphs = build_graphs(STORY.scenes, STORY.prompt, "spacy")
     assert [g.index for g in graphs] == [1, 2, 3, 4, 5]
     assert graphs[1].resolved_text.startswith("One day the mermaid's shell was gone.")
     assert "The mermaid and the crab had a party." in graphs[4].resolved_text
     assert rels(graphs[1]) == [("shell", "not below", "rock")]
     assert {e.id for e in graphs[3].entities} == {"crab", "mermaid", "reef"}
-    again = build_graphs(STORY)
+    again = build_graphs(STORY.scenes, STORY.prompt, "spacy")
     assert [json.dumps(g.to_dict(), sort_keys=True) for g in graphs] == \
            [json.dumps(g.to_dict(), sort_keys=True) for g in again]
     assert SceneGraph.from_dict(graphs[0].to_dict()) == graphs[0]
@@ -92,7 +93,7 @@ def test_registered_as_nlp_backends():
 
 
 def test_build_graphs_with_other_backends(tmp_path, monkeypatch):
-    basic = build_graphs(STORY, backend="basic")
+    basic = build_graphs(STORY.scenes, STORY.prompt, backend="basic")
     assert [g.backend for g in basic] == ["basic"] * 5
     monkeypatch.setenv("STANZA_RESOURCES_DIR", str(tmp_path))
     # stanza is optional: without it the error names the install line, with it the missing models
@@ -100,7 +101,7 @@ def test_build_graphs_with_other_backends(tmp_path, monkeypatch):
     expected = ("No English stanza models" if importlib.util.find_spec("stanza")
                 else "needs stanza; install it with: pip install")
     with pytest.raises(BackendError, match=expected):
-        build_graphs(STORY, backend="stanza")
+        build_graphs(STORY.scenes, STORY.prompt, backend="stanza")
 
 
 GOLD_COREF = ('{"id": "x1", "prompt": ["forest", "fox", "red", "shy"], "phenomena": ["hero"], '

@@ -2,8 +2,9 @@
 import pytest
 
 from storygen.errors import BackendError
-from storygen.nlp.relations import ParsedNLP, extract_relations
-from storygen.nlp.stanza_backend import StanzaParser, document_to_parse, noun_chunks
+from storygen.nlp.parsed_reader import ParsedNLP
+from storygen.nlp.relations import extract_relations
+from storygen.nlp.stanza_parser import StanzaParser, document_to_parse, noun_chunks
 from storygen.records import Prompt, Relation
 
 stanza_doc = pytest.importorskip("stanza.models.common.doc")

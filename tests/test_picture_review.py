@@ -1,5 +1,5 @@
-"""Issue 22 part 5: the picture review sheet (`storygen evaluate-pictures`) and its figures
-(`storygen evaluate-pictures-score`): the files of a sheet, same seed -> same bytes, every refusal
+"""Issue 22 part 5: the picture review sheet (`storygen evaluate pictures`) and its figures
+(`storygen evaluate pictures-score`): the files of a sheet, same seed -> same bytes, every refusal
 (exit 2, one line, nothing written), and the exact figures of a hand-made scores file."""
 import json
 from pathlib import Path
@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from storygen.cli import main
 from storygen.corpus.stories import load_stories
 from storygen.io import write_record
-from storygen.scenes import review
+from storygen.scenes.evaluation import review
 
 
 def run(*args):
@@ -33,7 +33,7 @@ def refused(result, *words):
 @pytest.fixture(scope="module")
 def sheets(tmp_path_factory):
     base = tmp_path_factory.mktemp("sheets")
-    results = [run("evaluate-pictures", 3, "-o", base / name, "--seed", 5) for name in ("a", "b")]
+    results = [run("evaluate", "pictures", 3, "-o", base / name, "--seed", 5) for name in ("a", "b")]
     for r in results:
         assert r.exit_code == 0, r.output
     return base / "a", base / "b", results[0]
@@ -92,7 +92,7 @@ def test_draw_is_seeded_and_spreads_over_stories():
 
 
 def test_refuses_n_below_one(tmp_path):
-    refused(run("evaluate-pictures", 0, "-o", tmp_path / "s"), "at least 1")
+    refused(run("evaluate", "pictures", 0, "-o", tmp_path / "s"), "at least 1")
     assert not (tmp_path / "s").exists()
 
 
@@ -100,16 +100,16 @@ def test_refuses_a_full_out_folder(tmp_path):
     full = tmp_path / "full"
     full.mkdir()
     (full / "keep.txt").write_text("mine")
-    refused(run("evaluate-pictures", 1, "-o", full), "not empty", "--force")
-    refused(run("evaluate-pictures", 1, "-o", full, "--force"), "not a picture sheet")
+    refused(run("evaluate", "pictures", 1, "-o", full), "not empty", "--force")
+    refused(run("evaluate", "pictures", 1, "-o", full, "--force"), "not a picture sheet")
     assert [p.name for p in full.iterdir()] == ["keep.txt"]
 
 
 def test_force_replaces_an_earlier_sheet(tmp_path):
     out = tmp_path / "sheet"
-    assert run("evaluate-pictures", 1, "-o", out).exit_code == 0
+    assert run("evaluate", "pictures", 1, "-o", out).exit_code == 0
     (out / "scores.json").write_text("{}")
-    result = run("evaluate-pictures", 2, "-o", out, "--force", "--seed", 9)
+    result = run("evaluate", "pictures", 2, "-o", out, "--force", "--seed", 9)
     assert result.exit_code == 0, result.output
     assert not (out / "scores.json").exists() and len(list(out.glob("*.png"))) == 2
     assert [p.name for p in tmp_path.iterdir()] == ["sheet"]  # no temp folder left
@@ -118,7 +118,7 @@ def test_force_replaces_an_earlier_sheet(tmp_path):
 def test_empty_out_folder_is_used(tmp_path):
     out = tmp_path / "empty"
     out.mkdir()
-    assert run("evaluate-pictures", 1, "-o", out).exit_code == 0
+    assert run("evaluate", "pictures", 1, "-o", out).exit_code == 0
     assert (out / "scene-01.png").is_file()
 
 
@@ -133,7 +133,7 @@ def test_nothing_half_written_when_a_scene_fails(tmp_path, monkeypatch):
 
     real = review.run_scenes
     monkeypatch.setattr(review, "run_scenes", fail_second)
-    refused(run("evaluate-pictures", 3, "-o", tmp_path / "s"), "scene stage broke")
+    refused(run("evaluate", "pictures", 3, "-o", tmp_path / "s"), "scene stage broke")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -145,23 +145,23 @@ def _book(folder: Path, story_id: str = "underwater-001") -> Path:
 
 def test_from_books(tmp_path):
     book = _book(tmp_path / "my-book")
-    result = run("evaluate-pictures", 2, "-o", tmp_path / "s", "--from", book)
+    result = run("evaluate", "pictures", 2, "-o", tmp_path / "s", "--from", book)
     assert result.exit_code == 0, result.output
     template = json.loads((tmp_path / "s" / "scores-template.json").read_text())
     assert template["source"] == "books: my-book"
     assert [e["story_id"] for e in template["scenes"]] == ["my-book", "my-book"]
-    refused(run("evaluate-pictures", 6, "-o", tmp_path / "t", "--from", book), "only 5")
+    refused(run("evaluate", "pictures", 6, "-o", tmp_path / "t", "--from", book), "only 5")
     assert not (tmp_path / "t").exists()
 
 
 def test_refuses_a_bad_from_folder(tmp_path):
-    refused(run("evaluate-pictures", 1, "-o", tmp_path / "s", "--from", tmp_path / "nowhere"),
+    refused(run("evaluate", "pictures", 1, "-o", tmp_path / "s", "--from", tmp_path / "nowhere"),
             "--from", "does not exist")
     (tmp_path / "empty").mkdir()
-    refused(run("evaluate-pictures", 1, "-o", tmp_path / "s", "--from", tmp_path / "empty"), "no story.json")
+    refused(run("evaluate", "pictures", 1, "-o", tmp_path / "s", "--from", tmp_path / "empty"), "no story.json")
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "story.json").write_text("{not json")
-    refused(run("evaluate-pictures", 1, "-o", tmp_path / "s", "--from", tmp_path / "broken"), "not valid JSON")
+    refused(run("evaluate", "pictures", 1, "-o", tmp_path / "s", "--from", tmp_path / "broken"), "not valid JSON")
     assert not (tmp_path / "s").exists()
 
 
@@ -194,7 +194,7 @@ HAND_MADE = [entry(1, **scored((1, 2), (2, 3), (1, 1), True, False, 4)),
 
 def test_score_figures_exact(tmp_path):
     path = scores_file(tmp_path, HAND_MADE)
-    result = run("evaluate-pictures-score", path, "--json")
+    result = run("evaluate", "pictures-score", path, "--json")
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert figures == {"kind": "picture_figures", "schema_version": 1, "n": 3, "unscored": 1,
@@ -202,7 +202,7 @@ def test_score_figures_exact(tmp_path):
                        "relations_right_pct": 50.0, "setting_fits_pct": 66.7, "contradicting": 1,
                        "mean_composition": 3.0, "source": "corpus test split"}
     assert json.loads((tmp_path / "figures.json").read_text()) == figures
-    table = run("evaluate-pictures-score", path, "-o", tmp_path / "f2.json")
+    table = run("evaluate", "pictures-score", path, "-o", tmp_path / "f2.json")
     assert table.exit_code == 0, table.output
     for text in ("80.0%", "50.0%", "66.7%", "1 of 3", "3.00", "3 scenes scored, 1 unscored"):
         assert text in table.stdout, text
@@ -211,7 +211,7 @@ def test_score_figures_exact(tmp_path):
 
 def test_score_without_relations_says_so(tmp_path):
     path = scores_file(tmp_path, [entry(1, **scored((1, 1), (1, 1), (0, 0), True, False, 5))])
-    result = run("evaluate-pictures-score", path)
+    result = run("evaluate", "pictures-score", path)
     assert result.exit_code == 0 and "n/a" in result.stdout
 
 
@@ -227,22 +227,22 @@ def test_score_without_relations_says_so(tmp_path):
 def test_refuses_a_malformed_scores_file(tmp_path, bad, words):
     entries = [dict(e) for e in HAND_MADE]
     entries[1].update(bad)
-    refused(run("evaluate-pictures-score", scores_file(tmp_path, entries)), *words)
+    refused(run("evaluate", "pictures-score", scores_file(tmp_path, entries)), *words)
     assert not (tmp_path / "figures.json").exists()
 
 
 def test_refuses_unreadable_or_empty_scores(tmp_path):
     (tmp_path / "broken.json").write_text("{")
-    refused(run("evaluate-pictures-score", tmp_path / "broken.json"), "not valid JSON")
+    refused(run("evaluate", "pictures-score", tmp_path / "broken.json"), "not valid JSON")
     (tmp_path / "other.json").write_text(json.dumps({"kind": "story", "scenes": []}))
-    refused(run("evaluate-pictures-score", tmp_path / "other.json"), "not a picture scores file")
-    refused(run("evaluate-pictures-score", scores_file(tmp_path, [entry(1)])), "No scene", "scored")
-    refused(run("evaluate-pictures-score", tmp_path / "missing.json"), "does not exist")
+    refused(run("evaluate", "pictures-score", tmp_path / "other.json"), "not a picture scores file")
+    refused(run("evaluate", "pictures-score", scores_file(tmp_path, [entry(1)])), "No scene", "scored")
+    refused(run("evaluate", "pictures-score", tmp_path / "missing.json"), "does not exist")
 
 
 def test_sheet_form_downloads_scores_in_chromium(sheets, tmp_path):
     """Fill the first row of sheet.html, press the button: the download is a scores file that
-    evaluate-pictures-score reads (the other rows stay unscored)."""
+    evaluate pictures-score reads (the other rows stay unscored)."""
     from .test_browser import ARGS, CHROMIUM, _require_browser
 
     _require_browser()
@@ -277,7 +277,7 @@ def test_sheet_form_downloads_scores_in_chromium(sheets, tmp_path):
     first = data["scenes"][0]
     assert (first["characters_shown"], first["characters_total"], first["setting_fits"],
             first["contradicts"], first["composition"], first["notes"]) == (1, 2, True, True, 4, None)
-    result = run("evaluate-pictures-score", tmp_path / "scores.json", "--json")
+    result = run("evaluate", "pictures-score", tmp_path / "scores.json", "--json")
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert (figures["n"], figures["unscored"], figures["characters_shown_pct"], figures["relations_right_pct"],

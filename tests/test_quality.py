@@ -8,7 +8,7 @@ from storygen.errors import RecordError
 from storygen.io import write_record
 from storygen.quality import StoryItem, fk_grade, load_items, story_quality, syllables
 from storygen.ranker import keyword_coverage
-from storygen.ranker_cli import evaluate_stories
+from storygen.cli.evaluate import evaluate_stories
 
 from .samples import CANDIDATES, PLAN, SCENES, STORY
 

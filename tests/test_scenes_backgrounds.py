@@ -6,10 +6,10 @@ import yaml
 
 from storygen.errors import ConfigError, StorygenError
 from storygen.scenes.assets import THEMES
-from storygen.scenes.backgrounds import background
-from storygen.scenes.bglib import (MANIFEST, WEATHER, choose_background, load_backgrounds,
-                                   scene_light, scene_weather)
-from storygen.scenes.paint import ACCENT_LAYERS, LAYERS
+from storygen.scenes.backgrounds.choose import choose_background, scene_light, scene_weather
+from storygen.scenes.backgrounds.draw import background
+from storygen.scenes.backgrounds.library import MANIFEST, WEATHER, load_backgrounds
+from storygen.scenes.backgrounds.painters import ACCENT_LAYERS, LAYERS
 
 RED = "#E53935"
 

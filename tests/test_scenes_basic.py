@@ -14,11 +14,12 @@ from storygen.io import read_record, write_record
 from storygen.nlp import build_graph
 from storygen.options import load_options
 from storygen.records import Background, Box, PlacedObject, Prompt, SceneGraph, SceneLayout
-from storygen.scenes import assets, backgrounds, render
+from storygen.scenes import assets, render
 from storygen.scenes.animate import pose, render_gif
 from storygen.scenes.assets import MANIFEST, load_library, missing_heroes, singular_forms
-from storygen.scenes.bglib import load_backgrounds
-from storygen.scenes.layout import compose_layout
+from storygen.scenes.backgrounds import draw
+from storygen.scenes.backgrounds.library import load_backgrounds
+from storygen.scenes.layout.basic import compose_layout
 from storygen.scenes.render import recolor, render_png
 from storygen.scenes.stage import run_scenes
 
@@ -45,7 +46,7 @@ def rels(g):
 def clear_caches():
     """So that a second render really recomputes everything instead of reusing cached images."""
     assets.rasterize.cache_clear()
-    backgrounds.background.cache_clear()
+    draw.background.cache_clear()
     render.sprite.cache_clear()
 
 

@@ -1,19 +1,19 @@
 """The places and things a text puts characters on, in, under or beside are drawn: as library
 objects (a windowsill, a branch, a bridge, a cage, a dock ...), as stand-ins ("torch" is the
 flashlight), or as the background's place (a farm's "lake" is its pond), and "on" rests on a
-thing's seat when that is not its top (relations_geom.seat)."""
+thing's seat when that is not its top (layout.geometry.seat)."""
 import pytest
 
-from storygen.nlp.relations import ParsedNLP
+from storygen.nlp.parsed_reader import ParsedNLP
 from storygen.options import load_options
 from storygen.records import Prompt, Relation
 from storygen.scenes.assets import THEMES, load_library
-from storygen.scenes.attire import attachments
-from storygen.scenes.evaluate import layout_report
-from storygen.scenes.evaluate_text import _themed
-from storygen.scenes.layout_model import compose_layout
-from storygen.scenes.relations_geom import holds, seat, visible
-from storygen.scenes.setting import read_book
+from storygen.scenes.evaluation.from_text import _themed
+from storygen.scenes.evaluation.layouts import layout_report
+from storygen.scenes.layout.attire import attachments
+from storygen.scenes.layout.geometry import holds, seat, visible
+from storygen.scenes.layout.solver_backend import compose_layout
+from storygen.scenes.setting.book import read_book
 
 OPTIONS = load_options()
 NEW = ("branch", "windowsill", "steps", "cage", "dock", "snowdrift", "sandcastle", "haystack",

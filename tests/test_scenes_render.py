@@ -1,5 +1,5 @@
 """Issue 8 rendering: golden images of fixed layouts, the viewer layers, per-kind animation,
-the weather overlays, and the `library validate` / `evaluate-layout` commands."""
+the weather overlays, and the `library validate` / `evaluate layout` commands."""
 import io
 import json
 from dataclasses import replace
@@ -12,7 +12,8 @@ from PIL import Image
 from storygen.cli import main
 from storygen.errors import StorygenError
 from storygen.records import Background, Box, PlacedObject, SceneLayout
-from storygen.scenes import assets, backgrounds, render
+from storygen.scenes import assets, render
+from storygen.scenes.backgrounds import draw
 from storygen.scenes.animate import pose, render_frames, render_gif
 from storygen.scenes.render import layer_name, render_layers, render_png
 
@@ -81,7 +82,7 @@ def _rgb(png: bytes) -> np.ndarray:
 def test_golden_images(name):
     first = render_png(GOLDEN_LAYOUTS[name])
     assets.rasterize.cache_clear()
-    backgrounds.background.cache_clear()
+    draw.background.cache_clear()
     render.sprite.cache_clear()
     assert render_png(GOLDEN_LAYOUTS[name]) == first  # byte-identical after a cold start
     grid = _grid(first)
@@ -180,8 +181,8 @@ def test_render_budgets_at_full_size():
     import time
 
     from storygen.options import load_options
-    from storygen.scenes.evaluate import load_gold
-    from storygen.scenes.layout_model import compose_layout
+    from storygen.scenes.evaluation.layouts import load_gold
+    from storygen.scenes.layout.solver_backend import compose_layout
 
     opts = load_options()
     for _, g, prompt, seed in load_gold()[::17]:
@@ -223,9 +224,9 @@ def test_evaluate_layout_command(tmp_path):
     ok, impossible = tmp_path / "ok.jsonl", tmp_path / "no.jsonl"
     ok.write_text(GOLD_OK)
     impossible.write_text(GOLD_IMPOSSIBLE)
-    result = CliRunner().invoke(main, ["evaluate-layout", "--gold", str(ok), "--json"])
+    result = CliRunner().invoke(main, ["evaluate", "layout", "--gold", str(ok), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["satisfied_pct"] == 100.0 and report["passed"] and report["cases"] == 1
-    result = CliRunner().invoke(main, ["evaluate-layout", "--gold", str(impossible)])
+    result = CliRunner().invoke(main, ["evaluate", "layout", "--gold", str(impossible)])
     assert result.exit_code == 1 and "50.0%" in result.output and "FAILED" in result.output

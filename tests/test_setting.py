@@ -1,16 +1,18 @@
 """Issue 22 part 2: place, light and weather read from a book's text with carry-over
-(storygen/scenes/setting.py, sky.py, library/backgrounds/sky.yaml) and recorded in layout.json."""
+(storygen/scenes/setting/, library/backgrounds/sky.yaml) and recorded in layout.json."""
 import numpy as np
 import pytest
 import yaml
 
 from storygen.errors import ConfigError
 from storygen.records import Background, SceneLayout
-from storygen.scenes.backgrounds import background
-from storygen.scenes.bglib import drawn_light, drawn_weather, load_backgrounds
-from storygen.scenes.evaluate_setting import evaluate_settings
-from storygen.scenes.setting import SceneText, background_for, read_book
-from storygen.scenes.sky import SKY, load_sky
+from storygen.scenes.backgrounds.choose import drawn_light, drawn_weather
+from storygen.scenes.backgrounds.draw import background
+from storygen.scenes.backgrounds.library import load_backgrounds
+from storygen.scenes.evaluation.setting import evaluate_settings
+from storygen.scenes.setting.book import background_for, read_book
+from storygen.scenes.setting.places import SceneText
+from storygen.scenes.setting.sky import SKY, load_sky
 
 
 def places(theme, scenes):

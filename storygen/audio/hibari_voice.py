@@ -10,7 +10,7 @@ with a fresh Generator seeded 0 on one onnxruntime thread, so the same sentence 
 samples wherever it stands in a scene (checked twice in tests/test_narrate_voices.py).
 
 The phonemes come in misaki's alphabet (capitals for diphthongs, ᵊ for a reduced schwa); `to_ipa`
-spells them as espeak-style IPA, so narrate.ipa_word_weights, fitted on piper's espeak phonemes,
+spells them as espeak-style IPA, so word_timing.ipa_word_weights, fitted on piper's espeak phonemes,
 weighs both voices the same way.
 
 Pace, measured on 40 corpus scenes (words per minute of speech, sentence pauses left out):

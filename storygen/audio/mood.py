@@ -23,7 +23,7 @@ import yaml
 
 from ..errors import ConfigError
 from ..records import Mood
-from .words import lookup
+from .lemmas import lookup
 from ..backends import MOODS
 
 

@@ -25,7 +25,7 @@ from ..config import LIBRARY_DIR, load_config
 from ..errors import ConfigError
 from ..records import Record, SfxCue, SfxCues, WordTiming
 from .wav import fade
-from .words import lemma_candidates
+from .lemmas import lemma_candidates
 from ..backends import SFX
 
 MANIFEST = LIBRARY_DIR / "sfx" / "manifest.yaml"

@@ -51,7 +51,7 @@ the output filter's job and always runs first. Scores are comparable between can
 prompt; `coherence` is in units of the spread of human val stories (0 = a typical human story).
 Ranking the story models' 4 candidates of each of the 56 test prompts on the 2-core machine took
 0.41 s median, 0.58 s max with the likelihoods the writer stored, and 1.34 s / 2.21 s when the
-ranker has to compute them (`storygen evaluate --section ranking --from-candidates DIR`);
+ranker has to compute them (candidates written without the likelihoods);
 loading takes ~4 s once.
 """
 

@@ -44,7 +44,7 @@ class LikelihoodScorer:
         from ..lm.base import base_dir, load_tokenizer, thread_cap
         from ..lm.data import Encoder
         from ..lm.engines import ct2_model
-        from ..lm.lm_backends import adapter_dir, adapter_key, merged_model
+        from ..lm.adapters import adapter_dir, adapter_key, merged_model
 
         folder, base = adapter_dir("generator", models_dir), base_dir()
         self.model = adapter_key(folder, base)

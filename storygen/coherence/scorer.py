@@ -61,7 +61,7 @@ RANK_THREADS = 1
 def generator_key() -> str:
     """The generator the ranker would score with (its adapter + base), known without loading it."""
     from ..lm.base import base_dir
-    from ..lm.lm_backends import adapter_dir, adapter_key
+    from ..lm.adapters import adapter_dir, adapter_key
 
     return adapter_key(adapter_dir("generator"), base_dir())
 

@@ -90,7 +90,7 @@ def render(folder: Path) -> str:
         "## Why this recipe", "", _WHY[task], "",
         "## Decoding", "", _DECODING[task], "",
         f"Reproduce: `storygen train {task}` (configs/train_{task}.yaml; `--resume` continues "
-        "from runs/). Inference settings: the `decode:` section of the same file.", "",
+        f"from runs/). Inference settings: `decode.{task}` in configs/default.yaml.", "",
     ]
     ev = folder / EVAL_FILE
     if ev.exists():

@@ -81,9 +81,9 @@ def run_sections(names: list[str], ctx: EvalContext) -> tuple[dict, list]:
 
 
 def settings(ctx: EvalContext, task: str):
-    from .recipe import default_recipe
+    from .recipe import decode_settings
 
-    s = replace(default_recipe(task).decode, **ctx.decode)
+    s = replace(decode_settings(task), **ctx.decode)
     return replace(s, engine=ctx.engine) if ctx.engine else s
 
 
@@ -278,7 +278,7 @@ def eval_perplexity(ctx: EvalContext) -> dict:
     from .base import base_dir
     from .data import (Encoder, _pieces, marker_ids, picks_of, plan_ids, planner_prompt_ids, scene_text_ids,
                        story_plan, story_texts)
-    from .lm_backends import adapter_dir, merged_model
+    from .adapters import adapter_dir, merged_model
     from .train import evaluate_loss
 
     stories = split_stories(ctx)

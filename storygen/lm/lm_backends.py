@@ -6,58 +6,18 @@ plan or a story is actually asked for, so the CLI stays quick.
 """
 from __future__ import annotations
 
-import hashlib
-import warnings
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import MODELS_DIR
 from ..errors import BackendError
-from ..io import check_safetensors, read_json
 from ..records import Candidate, Candidates, Plan, Prompt
 from .decode import sample_plans, write_stories
 from .engines import CT2Engine, Engine, HFEngine, ct2_model, pick_engine, quantize_int8
-from .recipe import DecodeSettings, default_recipe
-from .train import ADAPTER_FILE, CONFIG_FILE
+from .recipe import DecodeSettings, decode_settings, default_recipe
+from .adapters import adapter_dir, adapter_key, merged_model
 
 PLAN_ROUNDS = 3
-
-
-def adapter_dir(task: str, models_dir: Path | str | None = None) -> Path:
-    folder = Path(models_dir or MODELS_DIR) / task
-    if not (folder / ADAPTER_FILE).exists() or not (folder / CONFIG_FILE).exists():
-        raise BackendError(f"No trained {task} adapter in {folder}; run: storygen train {task}")
-    # A damaged file is named here, not met as a traceback inside peft or safetensors.
-    hint = f"run: storygen train {task}"
-    if not isinstance(read_json(folder / CONFIG_FILE, hint=hint), dict):
-        raise BackendError(f"{folder / CONFIG_FILE} is not an adapter config; {hint}")
-    check_safetensors(folder / ADAPTER_FILE, hint)
-    return folder
-
-
-def adapter_key(folder: Path, base: Path) -> str:
-    """Names the merged model: adapter bytes + base folder, so a retrained adapter is reconverted."""
-    h = hashlib.sha256()
-    for name in (ADAPTER_FILE, CONFIG_FILE):
-        h.update((folder / name).read_bytes())
-    h.update(str(base.resolve()).encode())
-    return f"{folder.name}-{h.hexdigest()[:12]}"
-
-
-@lru_cache(maxsize=4)
-def merged_model(folder: str, base: str):
-    """(fp32 model with the LoRA folded in, tokenizer)."""
-    from peft import PeftModel
-
-    from .base import fresh_base
-
-    model, tok = fresh_base(base)
-    with warnings.catch_warnings():  # peft calls a transformers API deprecated for v6
-        warnings.simplefilter("ignore", FutureWarning)
-        model = PeftModel.from_pretrained(model, folder).merge_and_unload()
-    model.eval()
-    return model, tok
 
 
 @lru_cache(maxsize=4)
@@ -123,7 +83,7 @@ class LMPlanner:
     def plan(self, prompt: Prompt, seed: int) -> Plan:
         from ..corpus.stories import corpus_config
 
-        s = self.settings or default_recipe("planner").decode
+        s = self.settings or decode_settings("planner")
         engine = load_engine(planner_adapter(self.models_dir), s, self.models_dir)
         text, _ = sample_plans(engine, _encoder(engine), prompt, s, seed, PLAN_ROUNDS, _plan_is_safe,
                                corpus_config().plots)
@@ -145,7 +105,7 @@ class LMWriter:
         self.models_dir, self.settings = models_dir, settings
 
     def write(self, plan: Plan, k: int, seed: int) -> Candidates:
-        s = self.settings or default_recipe("generator").decode
+        s = self.settings or decode_settings("generator")
         text = plan_text_of(plan)
         engine = load_engine("generator", s, self.models_dir)
         drafts = write_stories(engine, _encoder(engine), plan.prompt, text, k, s, seed)

@@ -1,8 +1,8 @@
-"""Training recipes (configs/train_planner.yaml, configs/train_generator.yaml) and decoding settings.
+"""Training recipes (configs/train_planner.yaml, configs/train_generator.yaml).
 
 A recipe is everything that decides a trained adapter: data, LoRA shape, optimiser, steps, seed.
-`decode` holds the inference settings of the model the recipe trains; they are read from the
-config at inference time, so they can be tuned without retraining.
+How the trained model decodes is a setting of its use, not of its training: configs/default.yaml
+`decode:` (storygen/config.py DecodeSettings, re-exported here for the story-model code).
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import CONFIG_DIR, ROOT, load_config
+from ..config import CONFIG_DIR, ROOT, DecodeSettings, load_config, settings
 from ..errors import ConfigError
 from ..records import Record
 
@@ -25,23 +25,6 @@ class LoraSpec(Record):
     dropout: float = 0.05
     target_modules: tuple[str, ...] = ALL_LINEAR
     top_layers: int = 0  # adapt only the last N decoder layers (0 = all): backward stops there
-
-
-@dataclass(frozen=True)
-class DecodeSettings(Record):
-    engine: str = "ct2"  # ct2 (CTranslate2 int8, the fastest), hf-int8, hf (fp32 reference), auto
-    temperature: float = 0.8
-    top_p: float = 0.92
-    top_k: int = 0  # 0 = no top-k cut
-    repetition_penalty: float = 1.0
-    no_repeat_ngram_size: int = 0  # over the text being generated only, never the prompt
-    max_new_tokens: int = 520  # writer: a whole story (corpus stories are ~250-420 tokens)
-    plan_tokens: int = 220  # planner: a whole plan (~110-170 tokens)
-    retries: int = 1  # rounds of rewriting stories that fail a check
-    retry_width: int = 2  # samples per failing story in such a round
-    samples: int = 4  # planner: plans sampled in one batch, the first valid one wins
-    threads: int = 2
-    ban_unsafe: bool = True  # block-listed words can never be decoded (storygen/lm/banned.py)
 
 
 @dataclass(frozen=True)
@@ -69,7 +52,6 @@ class TrainRecipe(Record):
     out: str = "models/generator"
     runs: str = "runs/generator"
     lora: LoraSpec = field(default_factory=LoraSpec)
-    decode: DecodeSettings = field(default_factory=DecodeSettings)
 
     def path(self, value: str) -> Path:
         """Recipe paths are relative to the repository root, not to the working directory."""
@@ -89,14 +71,10 @@ def check_recipe(recipe: TrainRecipe, where: str) -> TrainRecipe:
         bad.append("plan_size is [min, max] with 1 <= min <= max")
     if recipe.lora.r < 1 or recipe.lora.top_layers < 0:
         bad.append("lora: r >= 1 and top_layers >= 0 are required")
-    if recipe.decode.engine not in ("auto", "hf-int8", "hf", "ct2"):
-        bad.append(f"decode: engine must be ct2, hf-int8, hf or auto, got {recipe.decode.engine!r}")
     if recipe.shares not in ("", "generator") or (recipe.shares and recipe.task != "planner"):
         bad.append("shares: only a planner may share, and only the generator's adapter")
-    if recipe.patience < 0 or recipe.decode.retries < 0 or recipe.decode.retry_width < 1:
-        bad.append("patience >= 0, decode.retries >= 0 and decode.retry_width >= 1 are required")
-    if not (0 < recipe.decode.top_p <= 1) or recipe.decode.temperature <= 0:
-        bad.append("decode: top_p in (0, 1] and temperature > 0 are required")
+    if recipe.patience < 0:
+        bad.append("patience >= 0 is required")
     if bad:
         raise ConfigError(f"{where}: " + "; ".join(bad))
     return recipe
@@ -108,7 +86,14 @@ def load_recipe(path: str | Path) -> TrainRecipe:
 
 @lru_cache(maxsize=None)
 def default_recipe(task: str) -> TrainRecipe:
-    """The shipped recipe of a task (its decode section drives inference)."""
+    """The shipped recipe of a task."""
     if task not in TASKS:
         raise ConfigError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
     return load_recipe(CONFIG_DIR / f"train_{task}.yaml")
+
+
+def decode_settings(task: str) -> DecodeSettings:
+    """How the task's model decodes: the settings file's `decode.planner` / `decode.generator`."""
+    if task not in TASKS:
+        raise ConfigError(f"unknown task {task!r}; choose one of {', '.join(TASKS)}")
+    return getattr(settings().decode, task)

@@ -145,10 +145,8 @@ def save_checkpoint(folder: Path, model, optimizer, state: TrainState, recipe: T
 
 
 def _fingerprint(recipe: TrainRecipe) -> dict:
-    # Everything but the output places and inference settings must match for an exact resume.
-    data = replace(recipe, out="", runs="").to_dict()
-    data.pop("decode", None)
-    return data
+    # Everything but the output places must match for an exact resume.
+    return replace(recipe, out="", runs="").to_dict()
 
 
 def load_checkpoint(folder: Path, model, optimizer, recipe: TrainRecipe) -> TrainState:
@@ -158,7 +156,7 @@ def load_checkpoint(folder: Path, model, optimizer, recipe: TrainRecipe) -> Trai
     if not (folder / "state.json").exists():
         raise StorygenError(f"No checkpoint in {folder} to resume from; run without --resume")
     meta = json.loads((folder / "state.json").read_text())
-    meta["recipe"].pop("decode", None)
+    meta["recipe"].pop("decode", None)  # checkpoints from before decode moved to default.yaml
     if meta["recipe"] != _fingerprint(recipe):
         raise StorygenError(f"The checkpoint in {folder} was made with another recipe; "
                             "run without --resume to start over")

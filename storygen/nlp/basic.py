@@ -1,7 +1,11 @@
 """The `basic` NLP backend: a dependency-free BASELINE scene-graph builder (no parser, no model).
 
+BasicNLP is the scene reader named "basic" in storygen.backends.NLP_BACKENDS, the figure the
+parsed reader (parsed_reader.py) must beat. Its text helpers are shared: parsed_reader.py takes
+the place/time cues from `find_cues`, evaluate_blind.py the sentences from `split_sentences`.
+
 What it does, deliberately simple so that learned/parsed backends have something to beat:
-- pronoun "She/He/It" at the start of a sentence -> the hero (real coreference comes later);
+- pronoun "She/He/It" at the start of a sentence -> the hero (real coreference: coref.py);
 - entities = the hero + every library object named in the text (longest name match on words,
   simple plural stripping); a number word or a plural form sets `count`;
 - relations from the surface pattern `<entity> ... <preposition> [up to 3 words] <entity>`
@@ -17,7 +21,6 @@ from dataclasses import dataclass
 from ..options import load_options
 from ..records import Entity, Prompt, Relation, SceneGraph
 from ..scenes.assets import Library, load_library, singular_forms
-from ..backends import NLP_BACKENDS
 
 BACKEND = "basic"
 

@@ -125,7 +125,7 @@ def _auto_tags(g: GoldPronoun, scenes: list[str]) -> list[str]:
 def evaluate_coref(parser: str = "spacy", path: Path = GOLD_DIR / "coref.jsonl",
                    protect: bool = True) -> dict:
     from .parse import parse_text
-    from .relations import ParsedNLP
+    from .parsed_reader import ParsedNLP
 
     nlp = ParsedNLP(parser=parser, protect=protect)
     total = correct = 0
@@ -185,7 +185,7 @@ def evaluate_relations(backend: str = "spacy", path: Path = GOLD_DIR / "relation
                        protect: bool = True) -> dict:
     """backend: a parser name ("spacy", "stanza") or "basic" for the regex baseline."""
     from ..backends import NLP_BACKENDS
-    from .relations import ParsedNLP
+    from .parsed_reader import ParsedNLP
 
     nlp = NLP_BACKENDS.create("basic") if backend == "basic" else \
         ParsedNLP(parser=backend, protect=protect)

@@ -160,7 +160,7 @@ def _pronoun_kinds(g: BlindPronoun, tok, text: str) -> set[str]:
 
 def evaluate_blind_coref(parser: str, path: Path, protect: bool = True) -> dict:
     from .parse import parse_text
-    from .relations import ParsedNLP
+    from .parsed_reader import ParsedNLP
 
     nlp = ParsedNLP(parser=parser, protect=protect)
     buckets: dict[str, list[int]] = {}
@@ -190,7 +190,7 @@ def evaluate_blind_coref(parser: str, path: Path, protect: bool = True) -> dict:
 
 def evaluate_blind_relations(backend: str, path: Path, protect: bool = True) -> dict:
     from ..backends import NLP_BACKENDS
-    from .relations import ParsedNLP
+    from .parsed_reader import ParsedNLP
 
     nlp = NLP_BACKENDS.create("basic") if backend == "basic" else \
         ParsedNLP(parser=backend, protect=protect)

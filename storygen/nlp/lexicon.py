@@ -1,5 +1,5 @@
-"""Word lists the coreference rules read: who is a person or an animal, and what the words
-around an "it" say about it.
+"""Word lists the nlp rules read: who is a person or an animal (and by which pronoun), which
+nouns are times, parts, quantities or body parts, and what the words around an "it" say about it.
 
 No offline lexicon of animacy exists for spaCy (WordNet would need a download), so these are
 hand-made for the vocabulary of children's stories. An "it" may be an animal ("It wagged its

@@ -1,14 +1,18 @@
-"""The parse backend protocol: text -> one Parse record, whatever library did the parsing.
+"""Parse records and parse_text, the bottom layer of the nlp package: text -> one Parse record.
 
-A Parse holds tokens (text, lemma, POS, tag, head, dependency label, char offset), sentences,
-noun chunks and named entities. Labels follow spaCy's English scheme (ClearNLP: nsubj, dobj,
-prep, pobj, poss, neg, agent, ...); other backends convert to it (stanza_backend maps UD), so
-coref.py and relations.py are written once.
+Holds the Parse record every parser backend fills (tokens with text, lemma, POS, tag, head,
+dependency label and char offset; sentences, noun chunks, named entities), the tree-navigation
+helpers that mentions.py, coref.py and relations.py share, and `parse_text`: it loads a parser
+by name through storygen.backends.PARSERS (spacy_parser.py, stanza_parser.py, imported on first
+use, so they import this module and never the reverse), protects hero phrases and undoes
+small-model slips (`normalize`). Labels follow spaCy's English scheme (ClearNLP: nsubj, dobj,
+prep, pobj, poss, neg, agent, ...); other parsers convert to it (stanza_parser maps UD), so
+the rules are written once.
 
 Hero-phrase protection (DESIGN.md pitfall, measured): the small spaCy model parses
 "The silly teal mermaid hid under the old boat." with ROOT=mermaid, nsubj=teal. We know the
 option words, so we parse "The mermaid hid under the old boat." and put the removed modifiers
-back as `amod` children of the hero noun (`parse_text(..., protect=True)`).
+back as `amod` children of the hero noun (`parse_text(..., protect_heroes=True)`).
 """
 from __future__ import annotations
 
@@ -204,17 +208,12 @@ class ParseBackend(Protocol):
     def parse(self, text: str) -> Parse: ...
 
 
-
-
 @lru_cache(maxsize=None)
 def get_parser(name: str = "spacy") -> ParseBackend:
-    """One instance per name and process, so a model loads once."""
-    _register_builtin()
+    """One instance per name and process, so a model loads once. The parsers are named in
+    storygen.backends.PARSERS and imported on first use (they import this module; it imports
+    none of them)."""
     return PARSERS.create(name)
-
-
-def _register_builtin() -> None:
-    from . import spacy_backend, stanza_backend  # noqa: F401  (register on import; cheap)
 
 
 # ---------------------------------------------------------------- hero-phrase protection

@@ -78,7 +78,7 @@ class LibraryObject(Record):
     hand: Optional[tuple[float, float]] = None
     # where things resting "on" it go when that is not its top (a windowsill under its window,
     # a bench's seat under its back, a bridge's deck under its rail): the band, as fractions of
-    # the drawn height from its top, that their feet rest in (relations_geom.seat)
+    # the drawn height from its top, that their feet rest in (layout.geometry.seat)
     surface: Optional[tuple[float, float]] = None
 
 

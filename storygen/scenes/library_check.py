@@ -1,10 +1,10 @@
 """`storygen library validate`: check the curated object and background libraries end to end.
 
-Beyond the schema checks done on every load (assets.validate, bglib.validate, the stand-ins)
-it checks what the pipeline relies on: enough objects, every hero drawable and recolourable,
-every theme with its own objects, the attribution file, the noun classes of the coverage
-measure, and (with render=True) that every SVG rasterises to something visible and every
-background variant paints by day and by night.
+Beyond the schema checks done on every load (assets.validate, backgrounds.library.validate, the
+stand-ins) it checks what the pipeline relies on: enough objects, every hero drawable and
+recolourable, every theme with its own objects, the attribution file, the noun classes of the
+coverage measure (library_coverage.py), and (with render=True) that every SVG rasterises to
+something visible and every background variant paints by day and by night.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from typing import Any, Optional
 from ..errors import ConfigError
 from ..options import load_options
 from .assets import MANIFEST, THEMES, load_library, rasterize
-from .bglib import MANIFEST as BG_MANIFEST
-from .bglib import load_backgrounds
+from .backgrounds.library import MANIFEST as BG_MANIFEST
+from .backgrounds.library import load_backgrounds
 
 MIN_OBJECTS = 150
 MIN_PER_THEME = 12
@@ -46,7 +46,7 @@ def validate_libraries(objects: Optional[str | Path] = None, backgrounds: Option
     if not (obj_path.parent / "ATTRIBUTION.md").is_file():
         raise ConfigError(f"{obj_path.parent / 'ATTRIBUTION.md'} is missing; rerun "
                           "python scripts/build_library.py")
-    from .coverage import load_noun_classes  # late: it imports the NLP helpers
+    from .library_coverage import load_noun_classes  # late: it imports the NLP helpers
 
     classes = load_noun_classes(library=lib)
     bg_path = Path(backgrounds or BG_MANIFEST)
@@ -70,7 +70,7 @@ def validate_libraries(objects: Optional[str | Path] = None, backgrounds: Option
 
 def _paint_all(bgs, where: str) -> int:
     """Paint every variant small, by day and by night (the light transform and late layers)."""
-    from .backgrounds import background
+    from .backgrounds.draw import background
 
     count = 0
     for theme, tb in bgs.themes.items():

@@ -21,9 +21,10 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from ..errors import StorygenError
 from ..records import PlacedObject, SceneLayout
 from .assets import LibraryObject, load_library
-from .backgrounds import background
-from .bglib import drawn_light, drawn_weather, load_backgrounds
-from .paint import hex_rgb
+from .backgrounds.choose import drawn_light, drawn_weather
+from .backgrounds.draw import background
+from .backgrounds.library import load_backgrounds
+from .backgrounds.paint import hex_rgb
 
 Pose = Callable[[Image.Image, PlacedObject], tuple[Image.Image, int, int]]
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")

@@ -4,7 +4,7 @@ and layers/ (background.png + one PNG per object, for a viewer that animates the
 Each step reads the previous step's file, so `only="layout"` re-lays out from an existing
 graph.json and `only="render"` re-renders an existing layout.json (e.g. after hand-editing it).
 Scene numbers are 1-based, as in the folder names (scenes/01 .. scenes/05).
-Place, light and weather are read for the whole book at once (setting.py: they carry from scene
+Place, light and weather are read for the whole book at once (setting/book.py: they carry from scene
 to scene), so laying out scene 4 alone still knows it is night in the barn.
 """
 from __future__ import annotations
@@ -18,13 +18,14 @@ from ..io import read_record, write_bytes, write_record
 from ..nlp import build_graphs
 from ..options import load_options
 from ..records import SceneGraph, SceneLayout, Story
+from ..backends import SCENE_BACKENDS
 from .animate import render_gif
 from .assets import load_library
-from .attire import book_outfits
-from ..backends import SCENE_BACKENDS
+from .layout.attire import book_outfits
+from .layout.select import drawn_names
 from .render import render_layers, render_png
-from .select import drawn_names
-from .setting import SceneSetting, SceneText, read_book
+from .setting.book import SceneSetting, read_book
+from .setting.places import SceneText
 
 STEPS = ("graph", "layout", "render")
 

@@ -325,7 +325,7 @@ def test_a_graph_that_is_not_its_scene_is_not_laid_out(tmp_path):
 
 
 def test_a_damaged_adapter_is_named(tmp_path):
-    from storygen.lm.lm_backends import adapter_dir
+    from storygen.lm.adapters import adapter_dir
 
     folder = tmp_path / "generator"
     folder.mkdir()

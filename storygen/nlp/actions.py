@@ -1,0 +1,36 @@
+"""Action rules: who does what to whom in a scene's dependency parse, as Action records.
+
+One Action per verb and subject (and direct object, if any): "three fish chased the shark" ->
+fish chase shark; a passive verb takes its agent as the subject ("was hidden by the crab").
+Entities come from coref's token -> entity links, read through relations.entity_ids (a body
+part stands for its owner); holding.py turns hold/carry/ride actions into relations.
+"""
+from __future__ import annotations
+
+from ..records import Action
+from .parse import Parse, clause_subjects
+from .relations import entity_ids, is_passive, with_conj
+
+NO_ACTION = {"be", "have", "do", "can", "could", "will", "would", "shall", "should", "may", "might",
+             "must", "let"}
+
+
+def extract_actions(p: Parse, links: dict[int, tuple[str, ...]]) -> list[Action]:
+    out = []
+    for v in p.tokens:
+        if v.pos != "VERB" or v.dep in ("aux", "auxpass", "amod") or v.lemma in NO_ACTION:
+            continue
+        kids = p.children(v.i)
+        if is_passive(p, v):
+            subjects = [g for c in kids if c.dep == "agent" for g in p.children(c.i) if g.dep == "pobj"]
+            objects = [c for c in kids if c.dep == "nsubjpass"]
+        else:
+            subjects = list(dict.fromkeys(x for s in clause_subjects(p, v) for x in with_conj(p, s)))
+            objects = [c for c in kids if c.dep == "dobj"]
+        obj_ids = [e for o in objects for e in entity_ids(p, o, links)] or [None]
+        for s in subjects:
+            for se in entity_ids(p, s, links):
+                for oe in obj_ids:
+                    if oe != se:
+                        out.append(Action(subject=se, verb=v.lemma.lower(), object=oe))
+    return out

@@ -1,0 +1,159 @@
+"""The parsed scene reader: ParsedNLP turns a story's scene texts into SceneGraphs.
+
+Registered as nlp backends "spacy" and "stanza" (storygen/backends.py names the factories at the
+bottom of this module). Per scene: parse with the hero phrase protected (parse.py; the parser
+is found through storygen.backends.PARSERS), coreference with the story's context carried
+across scenes (coref.py), then entities with their attributes and counts (here), relations
+(relations.py), actions (actions.py), held_by/riding_on (holding.py), the resolved text
+(rewrite.py) and the place/time cues (basic.find_cues, shared with the baseline reader).
+"""
+from __future__ import annotations
+
+from ..options import load_options
+from ..records import Entity, Prompt, SceneGraph
+from ..scenes.assets import Library, load_library
+from .actions import extract_actions
+from .basic import find_cues
+from .coref import SceneCoref, StoryCoref
+from .holding import holding_relations
+from .lexicon import BODY_PARTS
+from .parse import Parse, Token, mention_phrase, parse_text
+from .people import person_object
+from .relations import extract_relations
+from .rewrite import rewrite
+
+COLORS_EXTRA = set("black grey gray golden silvery dark light bright".split())
+SIZES = set("big small little tiny huge giant tall long short large enormous fat thin".split())
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "several": 3, "many": 5, "few": 3, "lots": 5, "pair": 2, "both": 2}
+PLURAL_COUNT, MAX_COUNT = 3, 5
+EXTRA_CUES = ("ship", "spaceship", "sea floor", "ice cave", "treetop", "treetops")
+
+
+class ParsedNLP:
+    """Full parsed pipeline; registered as nlp backend "spacy" (and "stanza")."""
+
+    def __init__(self, parser: str = "spacy", library: Library | None = None,
+                 protect: bool = True) -> None:
+        self.parser = parser
+        self.protect = protect
+        self.library = library or load_library()
+        opts = load_options()
+        self.places = tuple(p for t in opts.themes.values() for p in t.places) + EXTRA_CUES
+        self.colors = set(opts.colors) | COLORS_EXTRA
+        self.adjectives = set(opts.adjectives)
+        self.animate = frozenset(n for o in self.library.manifest.objects
+                                 if o.category in ("character", "animal") for n in o.names)
+
+    def new_context(self, prompt: Prompt) -> StoryCoref:
+        return StoryCoref(hero=prompt.hero, animate_lemmas=self.animate)
+
+    def build_graph(self, text: str, index: int, prompt: Prompt,
+                    context: StoryCoref | None = None) -> SceneGraph:
+        """One scene; pass the same `context` for every scene of a story to carry coref."""
+        coref = context if context is not None else self.new_context(prompt)
+        scene = coref.add_scene(parse_text(text, self.parser, self.protect))
+        return self.graph(scene, coref, index, prompt)
+
+    def build_graphs(self, scenes: tuple[str, ...] | list[str], prompt: Prompt) -> list[SceneGraph]:
+        coref = self.new_context(prompt)
+        return [self.build_graph(text, n, prompt, coref) for n, text in enumerate(scenes, 1)]
+
+    def object_id(self, coref: StoryCoref, eid: str) -> str | None:
+        e = coref.entities[eid]
+        words = e.mention.split()
+        if words and words[-1][:1].islower():
+            # the noun phrase first: its compound names the kind ("stag beetle", "watering can"),
+            # and a stand-in marked None ("paper chain") must not fall back to the head lemma
+            found = self.library.resolve(e.mention)
+            if found.decided:
+                return found.object_id
+        for name in (e.lemma, *sorted(e.aliases)):
+            oid = self.library.lookup(name)
+            if oid is not None and name[:1].isupper() and \
+                    self.library.get(oid).category not in ("animal", "character"):
+                continue  # a name: "Old Goat" is a goat, but "Daisy" is no flower
+            if oid is not None:
+                return oid
+        owner = self.object_id(coref, e.kin_of) if e.kin_of and e.kin_of != eid else None
+        return person_object(e.lemma, e.names, self.library.objects, owner)  # "Grandpa", "Mia"
+
+    def graph(self, scene: SceneCoref, coref: StoryCoref, index: int, prompt: Prompt) -> SceneGraph:
+        p = scene.parse
+        ids = {eid for key in scene.links.values() for eid in key
+               if coref.entities[eid].lemma.split()[-1] not in BODY_PARTS
+               and not coref.entities[eid].abstract}
+        drawable = {eid for eid in coref.entities if self.object_id(coref, eid)}
+        entities = tuple(self._entity(scene, coref, eid, prompt) for eid in _ordered(scene, ids))
+        animate = {eid for eid, e in coref.entities.items() if e.animate}
+        relations = tuple(dict.fromkeys(r for r in extract_relations(p, scene.links, animate)
+                                        if r.subject in ids and r.object in ids))
+        actions = tuple(dict.fromkeys(a for a in extract_actions(p, scene.links)
+                                      if a.subject in ids and (a.object is None or a.object in ids)))
+        relations = holding_relations(actions, relations, animate)
+        resolved = rewrite(scene, coref, drawable)
+        return SceneGraph(index=index, text=p.text, resolved_text=resolved, entities=entities,
+                          relations=relations, actions=actions,
+                          cues=find_cues(resolved, self.places), theme=prompt.theme,
+                          backend=self.parser)
+
+    def _entity(self, scene: SceneCoref, coref: StoryCoref, eid: str, prompt: Prompt) -> Entity:
+        p, e = scene.parse, coref.entities[eid]
+        heads = [p.tokens[i] for i, key in scene.links.items() if key == (eid,)
+                 and p.tokens[i].pos in ("NOUN", "PROPN")]
+        attrs: list[str] = []
+        count = PLURAL_COUNT if e.plural else 1
+        for t in heads:
+            for c in p.children(t.i):
+                word = c.lemma.lower()
+                if c.dep in ("amod", "compound", "nummod") and (
+                        word in self.colors or word in SIZES or word in self.adjectives):
+                    attrs.append(word)
+                if c.dep == "nummod" or c.lemma.lower() in NUMBERS:
+                    count = max(count if e.plural else 1, _number(c))
+            attrs += owned_colors(p, t, self.colors)
+        if e.hero:
+            attrs += [prompt.color, prompt.adjective]
+        mention = next((mention_phrase(p, t) for t in heads), e.mention or e.lemma)
+        return Entity(id=eid, lemma=e.lemma, mention=mention, object_id=self.object_id(coref, eid),
+                      count=1 if e.hero else min(count, MAX_COUNT),
+                      attributes=tuple(dict.fromkeys(attrs)), hero=e.hero)
+
+
+def owned_colors(p: Parse, t: Token, colors: set[str]) -> list[str]:
+    """'a mermaid with a teal tail', 'her blue fins': a colored body part colors its owner."""
+    out = []
+    for prep in p.children(t.i):
+        if prep.dep == "prep" and prep.lemma == "with":
+            for part in p.children(prep.i):
+                if part.lemma.lower() in BODY_PARTS:
+                    out += [c.lemma.lower() for c in p.children(part.i) if c.lemma.lower() in colors]
+    return out
+
+
+def _number(t: Token) -> int:
+    word = t.lemma.lower()
+    if word.isdigit():
+        return int(word)
+    return NUMBERS.get(word, 1)
+
+
+def _ordered(scene: SceneCoref, ids: set[str]) -> list[str]:
+    """Entities in order of first appearance in the scene (stable output)."""
+    seen: list[str] = []
+    for i in sorted(scene.links):
+        for eid in scene.links[i]:
+            if eid in ids and eid not in seen:
+                seen.append(eid)
+    return seen
+
+
+# ---------------------------------------------------------------- the registered factories
+
+
+def make_spacy_nlp(**kwargs) -> ParsedNLP:
+    return ParsedNLP(parser="spacy", **kwargs)
+
+
+def make_stanza_nlp(**kwargs) -> ParsedNLP:
+    return ParsedNLP(parser="stanza", **kwargs)
