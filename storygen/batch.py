@@ -23,6 +23,7 @@ from .errors import ConsentError, OptionError, StorygenError
 from .options import load_options
 from .pipeline import book_name, is_finished, make_book
 from .records import Prompt, Record
+from .book_paths import BookPaths
 
 PROMPT_KEYS = ("theme", "hero", "color", "adjective", "seed", "profile")
 _REQUIRED = PROMPT_KEYS[:4]
@@ -149,7 +150,7 @@ def _since(t0: float) -> float:
 
 def _stage_seconds(book: Path) -> dict[str, float]:
     try:
-        data = json.loads((Path(book) / "manifest.json").read_text(encoding="utf-8"))
+        data = json.loads(BookPaths(book).manifest.read_text(encoding="utf-8"))
         return {str(k): float(v) for k, v in data.get("stage_seconds", {}).items()}
     except (OSError, ValueError, AttributeError):
         return {}

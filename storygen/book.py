@@ -24,6 +24,7 @@ from .errors import RecordError
 from .io import read_record, write_bytes, write_text
 from .records import Narration, PlacedObject, SceneLayout, Story
 from .backends import BOOKS
+from .book_paths import BookPaths, audio_name, scene_folder_name, scene_rel
 
 _TRACKS = (("narration", 1.0), ("music", 0.35), ("sfx", 0.8))
 _CSP = ("default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline';"
@@ -122,7 +123,7 @@ def layer_file(obj: PlacedObject) -> str:
 
 
 def _layout(book_dir: Path, nn: str) -> SceneLayout | None:
-    path = book_dir / "scenes" / nn / "layout.json"
+    path = BookPaths(book_dir).layout(int(nn))
     try:
         return read_record(path, SceneLayout) if path.exists() else None
     except RecordError:
@@ -157,8 +158,8 @@ def _sprite(obj: PlacedObject, src: str, lay: SceneLayout, loop_s: float) -> str
 
 def picture(book_dir: Path, number: int, loop_s: float = 2.4) -> tuple[str, str]:
     """(mode, HTML) of scene `number`'s picture: layered, gif, png or missing."""
-    nn = f"{number:02d}"
-    folder = f"scenes/{nn}"
+    nn = scene_folder_name(number)
+    folder = scene_rel(number)
     lay = _layout(book_dir, nn)
     layers = book_dir / folder / "layers"
     alt = f"Picture for page {number}"
@@ -225,7 +226,7 @@ def text_html(text: str, timings: tuple = ()) -> str:
 
 
 def _timings(book_dir: Path, nn: str) -> tuple:
-    path = book_dir / "audio" / f"{nn}-narration.json"
+    path = BookPaths(book_dir).audio(int(nn), "narration.json")
     try:
         return read_record(path, Narration).words if path.exists() else ()
     except RecordError:
@@ -234,12 +235,12 @@ def _timings(book_dir: Path, nn: str) -> tuple:
 
 def audio_html(book_dir: Path, nn: str) -> str:
     """The page's sound: the scene mix when the audio stage made one, else the three tracks."""
-    mix = f"audio/{nn}-mix.wav"
+    mix = audio_name(int(nn), "mix.wav")
     if (book_dir / mix).exists():
         return f'<audio class="clock" preload="none" data-volume="1" src="{mix}"></audio>'
     out = []
     for part, volume in _TRACKS:
-        rel = f"audio/{nn}-{part}.wav"
+        rel = audio_name(int(nn), f"{part}.wav")
         if (book_dir / rel).exists():
             clock = ' class="clock"' if part == "narration" else ""
             out.append(f'<audio{clock} preload="none" data-volume="{volume}" src="{rel}"></audio>')
@@ -247,7 +248,7 @@ def audio_html(book_dir: Path, nn: str) -> str:
 
 
 def _page(book_dir: Path, i: int, text: str, loop_s: float) -> str:
-    nn = f"{i + 1:02d}"
+    nn = scene_folder_name(i + 1)
     mode, pic = picture(book_dir, i + 1, loop_s)
     return (f'<section class="page" id="p{nn}" data-picture="{mode}" aria-label="Page {i + 1}">'
             f'{pic}<p class="text">{text_html(text, _timings(book_dir, nn))}</p>'
@@ -285,7 +286,7 @@ class HtmlBook:
 
 
 def write_book(story: Story, book_dir: Path, accent_hex: str, backend: str = "html") -> Path:
-    return write_text(Path(book_dir) / "book.html",
+    return write_text(BookPaths(book_dir).html,
                       BOOKS.create(backend).render(story, Path(book_dir), accent_hex))
 
 
@@ -319,7 +320,7 @@ def write_pdf(story: Story, book_dir: Path, accent_hex: str) -> Path:
         pdf.drawCentredString(W / 2, H / 2 + 30 * (len(lines) - 1) - 56 * k, line)
     pdf.showPage()
     for i, text in enumerate(story.scenes, start=1):
-        img = Path(book_dir) / "scenes" / f"{i:02d}" / "scene.png"
+        img = BookPaths(book_dir).picture(i)
         text_h = H * 0.30
         if img.exists():
             pdf.drawImage(str(img), margin, text_h + margin / 2, W - 2 * margin,
@@ -338,7 +339,7 @@ def write_pdf(story: Story, book_dir: Path, accent_hex: str) -> Path:
         pdf.drawRightString(W - margin, margin / 2, f"{i} / {len(story.scenes)}")
         pdf.showPage()
     pdf.save()
-    return write_bytes(Path(book_dir) / "book.pdf", buf.getvalue())
+    return write_bytes(BookPaths(book_dir).pdf, buf.getvalue())
 
 
 def _pdf_font() -> str:

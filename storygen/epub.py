@@ -25,6 +25,7 @@ from .errors import RecordError
 from .io import read_record, write_bytes
 from .mp3 import mp3_duration_s, read_wav, wav_to_mp3
 from .records import Narration, SceneLayout, Story
+from .book_paths import BookPaths, scene_folder_name
 from . import epub_templates as tpl
 
 LANGUAGE = "en"  # stories, voices and the text tools are English only
@@ -58,11 +59,10 @@ class Page:
 
 def missing_stages(story: Story, book_dir: Path) -> list[str]:
     """What the book folder lacks for an EPUB, each with the command that makes it."""
-    pictures = [n for n in range(1, len(story.scenes) + 1)
-                if not (book_dir / f"scenes/{n:02d}/scene.png").is_file()]
+    paths = BookPaths(book_dir)
+    pictures = [n for n in range(1, len(story.scenes) + 1) if not paths.picture(n).is_file()]
     voices = [n for n in range(1, len(story.scenes) + 1)
-              if not (book_dir / f"audio/{n:02d}-narration.json").is_file()
-              or not (book_dir / f"audio/{n:02d}-narration.wav").is_file()]
+              if not paths.audio(n, "narration.json").is_file() or not paths.audio(n, "narration.wav").is_file()]
     out = []
     if pictures:
         out.append(f"no picture for scene {_list(pictures)} (scenes/NN/scene.png):"
@@ -76,11 +76,12 @@ def missing_stages(story: Story, book_dir: Path) -> list[str]:
 def require_stages(story: Story, book_dir: str | os.PathLike) -> None:
     problems = missing_stages(story, Path(book_dir))
     if problems:
-        raise RecordError(f"Cannot make {Path(book_dir) / 'book.epub'}: " + "; ".join(problems))
+        raise RecordError(f"Cannot make {BookPaths(book_dir).epub}: " + "; ".join(problems))
+    paths = BookPaths(book_dir)
     for n in range(1, len(story.scenes) + 1):  # a damaged file fails here too, before book.html is rewritten
-        read_record(Path(book_dir) / f"audio/{n:02d}-narration.json", Narration)
-        read_wav(Path(book_dir) / f"audio/{n:02d}-narration.wav")
-        _check_picture(Path(book_dir) / f"scenes/{n:02d}/scene.png", book_dir)
+        read_record(paths.audio(n, "narration.json"), Narration)
+        read_wav(paths.audio(n, "narration.wav"))
+        _check_picture(paths.picture(n), book_dir)
 
 
 def _check_picture(path: Path, book_dir) -> None:
@@ -120,7 +121,7 @@ def clips_for(aligned: list[tuple[str, object]], nn: str) -> tuple[tuple[tuple[s
 
 def _alt(book_dir: Path, number: int) -> str:
     """Alt text from what the scene shows (layout.json), else a plain label."""
-    path = book_dir / f"scenes/{number:02d}/layout.json"
+    path = BookPaths(book_dir).layout(number)
     names: list[str] = []
     try:
         lay = read_record(path, SceneLayout) if path.exists() else None
@@ -134,14 +135,14 @@ def _alt(book_dir: Path, number: int) -> str:
 
 
 def load_pages(story: Story, book_dir: Path) -> list[Page]:
-    pages = []
+    pages, paths = [], BookPaths(book_dir)
     for i, text in enumerate(story.scenes, 1):
-        nn = f"{i:02d}"
-        nar = read_record(book_dir / f"audio/{nn}-narration.json", Narration)
-        mp3, _ = wav_to_mp3(book_dir / f"audio/{nn}-narration.wav")
+        nn = scene_folder_name(i)
+        nar = read_record(paths.audio(i, "narration.json"), Narration)
+        mp3, _ = wav_to_mp3(paths.audio(i, "narration.wav"))
         words, clips = clips_for(align_words(text, nar.words), nn)
         narrator = " ".join(x for x in (nar.backend, nar.voice) if x and x != "none")
-        pages.append(Page(i, text, words, clips, (book_dir / f"scenes/{nn}/scene.png").read_bytes(),
+        pages.append(Page(i, text, words, clips, paths.picture(i).read_bytes(),
                           _alt(book_dir, i), mp3, mp3_duration_s(mp3), narrator))
     return pages
 
@@ -237,5 +238,5 @@ def zip_epub(files: list[tuple[str, bytes]]) -> bytes:
 def write_epub(story: Story, book_dir: str | os.PathLike, accent_hex: str) -> Path:
     """book.epub in the book folder, written to a temp file and renamed (never half-written)."""
     data = build_epub(story, book_dir, accent_hex)
-    return write_bytes(Path(book_dir) / "book.epub", data)
+    return write_bytes(BookPaths(book_dir).epub, data)
 

@@ -29,6 +29,7 @@ from .io import ensure_writable_dir, read_json, read_record, write_record
 from .options import load_options
 from .records import BookManifest, Prompt, Story
 from .story import check_plan, choose_story, make_plan, write_candidates
+from .book_paths import MANIFEST, BookPaths
 
 STAGES = ("plan", "write", "rank", "scene", "narrate", "music", "sfx", "mix", "book")
 _VERSIONED = ("click", "rich", "pyyaml", "pillow", "numpy", "mido", "resvg-py", "piper-tts", "hibari-tts",
@@ -75,7 +76,7 @@ def run_stages(prompt: Prompt, book: Path, settings: Settings,
     cands = timed("write", write_candidates, plan, settings.candidates, b.writer)
     story, cands = timed("rank", choose_story, cands, b.ranker, b.writer, settings.max_regenerations)
     write_record(book / "candidates.json", cands)
-    write_record(book / "story.json", story)
+    write_record(BookPaths(book).story, story)
     timed("scene", run_scenes, story, book, settings)
     timed("narrate", run_narrate, story, book, *narration_choice(settings))
     timed("music", run_music, story, book, b.music)
@@ -113,8 +114,8 @@ def make_book(prompt: Prompt, out_root: Path, settings: Settings, force: bool = 
             files = sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file())
             manifest = BookManifest(prompt=prompt, seed=prompt.seed, title=story.title,
                                     versions=versions(), backends=_backend_names(settings.backends),
-                                    stage_seconds=seconds, files=tuple(files + ["manifest.json"]))
-            write_record(work / "manifest.json", manifest)
+                                    stage_seconds=seconds, files=tuple(files + [MANIFEST]))
+            write_record(BookPaths(work).manifest, manifest)
             os.chmod(work, 0o755)  # mkdtemp makes it private; a finished book is an ordinary folder
             # Listed before it appears, so revoking consent can never miss a finished book.
             consent.register_book(final, prompt.profile)
@@ -132,7 +133,7 @@ def make_book(prompt: Prompt, out_root: Path, settings: Settings, force: bool = 
 def finished_manifest(book: Path) -> BookManifest | None:
     """The manifest of the finished book in `book`, None if there is none there yet. A damaged
     manifest is an error naming it (the manifest is written last: no valid one, no book)."""
-    path = Path(book) / "manifest.json"
+    path = BookPaths(book).manifest
     if not path.exists():
         return None
     again = "the book is damaged: make it again with --force"
@@ -200,7 +201,7 @@ def read_book_story(book_dir: Path) -> Story:
     A hand-edited story.json gets nothing past the guardrails; the error names the file."""
     from .safety import flagged_words, rejection_reason
 
-    path = Path(book_dir) / "story.json"
+    path = BookPaths(book_dir).story
     story = read_record(path, Story)
     try:
         load_options().check(story.prompt)

@@ -15,6 +15,7 @@ from typing import Iterable, Optional
 from .errors import BackendError, RecordError
 from .ranker import keyword_coverage, repeated_ngram_rate
 from .safety import flagged_words
+from .book_paths import BookPaths
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def load_items(path: Path | str) -> list[StoryItem]:
 
     path = Path(path)
     if path.is_dir():
-        path = path / "story.json"
+        path = BookPaths(path).story
     if path.suffix == ".jsonl":
         return [StoryItem(s.id, s.scenes, s.hero, s.theme) for s in load_stories(path)]
     try:

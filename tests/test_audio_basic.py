@@ -17,6 +17,7 @@ from storygen.audio import midi as midimod
 from storygen.audio import mood as moodmod
 from storygen.audio import music, narrate, narrators, sfx, stage, synth, word_timing
 from storygen.audio.midi import Note, Part, build_midi, dump_midi
+from storygen.book_paths import BookPaths
 from storygen.audio.wav import decode_wav, encode_wav
 
 HAPPY = "The bunny was so happy! She laughed and played with all her best friends at the party."
@@ -373,10 +374,10 @@ def test_stages_write_files_deterministically(tmp_path):
     narrations = stage.run_narrate(story, books[0])
     # narration is deterministic (test_piper_narration_...); to keep this test fast book b
     # re-speaks only scene 1 and copies the rest, then both run music and sfx
-    again = narrate.narrate(story.scenes[0], stage.audio_path(books[1], 1, "narration.wav"),
+    again = narrate.narrate(story.scenes[0], BookPaths(books[1]).audio(1, "narration.wav"),
                             index=1, book_dir=books[1])
     assert again == narrations[0]
-    sio.write_record(stage.audio_path(books[1], 1, "narration.json"), again)
+    sio.write_record(BookPaths(books[1]).audio(1, "narration.json"), again)
     for p in (books[0] / "audio").iterdir():
         if not p.name.startswith("01-"):
             sio.write_bytes(books[1] / "audio" / p.name, p.read_bytes())

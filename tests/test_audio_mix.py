@@ -13,6 +13,7 @@ from storygen.audio.config import AudioConfig, MixSettings, audio_config, check
 from storygen.config import CONFIG_DIR, load_config
 from storygen.errors import ConfigError, RecordError
 from storygen.records import Arrangement, Narration, Plan, Prompt, Story
+from storygen.book_paths import BookPaths
 from storygen.audio.wav import decode_wav, encode_wav
 
 RATE = 44100
@@ -125,9 +126,9 @@ def _fake_narration(book: Path, story: Story) -> None:
     for i, text in enumerate(story.scenes, start=1):
         duration, words = estimate_timings(text)
         voice = _speech(duration, 22050, [(w.start, w.end) for w in words])
-        wav = stage.audio_path(book, i, "narration.wav")
+        wav = BookPaths(book).audio(i, "narration.wav")
         sio.write_bytes(wav, encode_wav(voice, 22050))
-        sio.write_record(stage.audio_path(book, i, "narration.json"), Narration(
+        sio.write_record(BookPaths(book).audio(i, "narration.json"), Narration(
             index=i, text=text, wav=f"audio/{i:02d}-narration.wav", duration_s=duration,
             sample_rate=22050, words=words, backend="fake", voice="tone"))
 
@@ -146,12 +147,12 @@ def test_arranged_stages_and_mix_write_files(tmp_path):
     assert {n for n in a if n.startswith("01-")} == {f"01-{n}" for n in (
         "narration.wav", "narration.json", "music.mid", "music.wav", "music.json", "arrangement.json",
         "sfx.json", "sfx.wav", "mix.wav")}
-    arrangements = [sio.read_record(stage.audio_path(books[0], i, "arrangement.json"), Arrangement)
+    arrangements = [sio.read_record(BookPaths(books[0]).audio(i, "arrangement.json"), Arrangement)
                     for i in (1, 2, 3)]
     assert len({x.leitmotif for x in arrangements}) == 1 and arrangements[0].hero == "pig"
     assert scores[1].mode in ("minor", "dorian") and scores[0].mode in ("major", "mixolydian", "lydian")
     for i, (score, path) in enumerate(zip(scores, paths), start=1):
-        narration = sio.read_record(stage.audio_path(books[0], i, "narration.json"), Narration)
+        narration = sio.read_record(BookPaths(books[0]).audio(i, "narration.json"), Narration)
         assert abs(score.duration_s - (narration.duration_s + 1.5)) < 0.5
         samples, rate = decode_wav(path.read_bytes())
         assert rate == 44100 and samples.shape == (round(score.duration_s * 44100), 2)

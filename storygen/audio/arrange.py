@@ -27,6 +27,7 @@ from typing import Optional
 
 import mido
 
+from ..book_paths import audio_name
 from ..records import Arrangement, Mood, MusicScore
 from . import parts
 from .library import Melody, MusicLibrary, Pattern, Progression, load_library
@@ -250,8 +251,8 @@ def compose_arranged(text: str, mood: Mood, theme: str, duration_s: float, seed:
     score = MusicScore(
         index=index, mood=mood, key=PITCH_NAMES[tonic], mode=mode, tempo_bpm=round(6e7 / tempo_us, 3),
         progression=tuple(bar_label(pair) for pair in numerals), instruments={p: programs[p] for p in order},
-        duration_s=round(seconds, 3), midi=f"audio/{index:02d}-music.mid",
-        wav=f"audio/{index:02d}-music.wav", seed=seed, backend="arranged")
+        duration_s=round(seconds, 3), midi=audio_name(index, "music.mid"),
+        wav=audio_name(index, "music.wav"), seed=seed, backend="arranged")
     arrangement = Arrangement(
         index=index, hero=ctx.hero, leitmotif=motif.id, leitmotif_bars=tuple(start for start, _ in plays),
         counter=counter.id if use_counter else "", progression=prog.id,

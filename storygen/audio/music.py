@@ -25,6 +25,7 @@ from ..records import Arrangement, Mood, MusicScore
 from .midi import DRUM_CHANNEL, TICKS_PER_BEAT, Note, Part, build_midi
 from .mood import quadrant
 from ..backends import MUSIC
+from ..book_paths import audio_name
 
 T = TICKS_PER_BEAT
 BAR = 4 * T
@@ -179,8 +180,8 @@ def compose_basic(text: str, mood: Mood, theme: str, duration_s: float, seed: in
         index=index, mood=mood, key=style.key_name.rstrip("m"), mode=style.mode, tempo_bpm=tempo,
         progression=style.progression, instruments={name: programs[name] for name in order
                                                     if name in programs},
-        duration_s=round(n_bars * 4 * 60.0 / tempo, 3), midi=f"audio/{index:02d}-music.mid",
-        wav=f"audio/{index:02d}-music.wav", seed=seed, backend="basic",
+        duration_s=round(n_bars * 4 * 60.0 / tempo, 3), midi=audio_name(index, "music.mid"),
+        wav=audio_name(index, "music.wav"), seed=seed, backend="basic",
     )
     return score, midi
 

@@ -27,6 +27,7 @@ from ..records import Record, SfxCue, SfxCues, WordTiming
 from .wav import fade
 from .lemmas import lemma_candidates
 from ..backends import SFX
+from ..book_paths import audio_name
 
 MANIFEST = LIBRARY_DIR / "sfx" / "manifest.yaml"
 MAX_CUES = 4
@@ -317,7 +318,7 @@ def plan_basic(text: str, words: tuple[WordTiming, ...], duration_s: float, seed
                index: int) -> SfxCues:
     manifest = load_manifest()
     return SfxCues(index=index, cues=tuple(pick_cues(words, manifest)), duration_s=round(duration_s, 3),
-                   wav=f"audio/{index:02d}-sfx.wav", seed=seed, backend="basic")
+                   wav=audio_name(index, "sfx.wav"), seed=seed, backend="basic")
 
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import io as sio
+from ..book_paths import BookPaths, audio_name
 from ..errors import RecordError
 from ..records import MusicScore, Narration, SfxCues, Story, WordTiming
 from . import synth
@@ -27,16 +28,7 @@ from .narrate import estimate_timings, narrate
 from .sfx import load_manifest, mix_cues, plan_sfx
 from .wav import decode_wav, encode_wav
 
-AUDIO_DIR = "audio"
 MAX_SCENE_S = 600.0  # no scene is read aloud for longer than this
-
-
-def audio_path(book_dir: Path, index: int, name: str) -> Path:
-    return Path(book_dir) / AUDIO_DIR / f"{index:02d}-{name}"
-
-
-def scene_seed(story: Story, index: int) -> int:
-    return story.prompt.seed + index
 
 
 def run_narrate(story: Story, book_dir: Path, backend: str = "piper",
@@ -45,9 +37,9 @@ def run_narrate(story: Story, book_dir: Path, backend: str = "piper",
     backend's own voice id (audio/voices.py maps the names people choose); None: its default."""
     out = []
     for index, text in enumerate(story.scenes, start=1):
-        record = narrate(text, audio_path(book_dir, index, "narration.wav"), backend=backend,
+        record = narrate(text, BookPaths(book_dir).audio(index, "narration.wav"), backend=backend,
                          index=index, book_dir=Path(book_dir), voice=voice)
-        sio.write_record(audio_path(book_dir, index, "narration.json"), record)
+        sio.write_record(BookPaths(book_dir).audio(index, "narration.json"), record)
         out.append(record)
     return out
 
@@ -55,7 +47,7 @@ def run_narrate(story: Story, book_dir: Path, backend: str = "piper",
 def scene_timing(book_dir: Path, index: int, text: str) -> tuple[float, tuple[WordTiming, ...]]:
     """Narration length and word times from audio/NN-narration.json; without one (narration
     not run yet), an estimate at 2.5 words per second."""
-    path = audio_path(book_dir, index, "narration.json")
+    path = BookPaths(book_dir).audio(index, "narration.json")
     if path.exists():
         record = sio.read_record(path, Narration)
         # An edited length would size music and effects to it (1e12 s never ends): refuse it.
@@ -81,14 +73,14 @@ def run_music(story: Story, book_dir: Path, backend: str = "basic",
         context = SceneContext(hero=story.prompt.hero, story_seed=story.prompt.seed,
                                padding_s=cfg.music.padding_s)
         score, midi, arrangement = compose_full(text, mood, story.prompt.theme, duration,
-                                                scene_seed(story, index), index, backend, context)
+                                                story.scene_seed(index), index, backend, context)
         sio.write_bytes(Path(book_dir) / score.midi, midi)
         sio.write_bytes(Path(book_dir) / score.wav,
                         synth.render_wav(midi, score.duration_s, backend=synth_backend or cfg.music.synth,
                                          reverb=cfg.music.reverb))
-        sio.write_record(audio_path(book_dir, index, "music.json"), score)
+        sio.write_record(BookPaths(book_dir).audio(index, "music.json"), score)
         if arrangement is not None:
-            sio.write_record(audio_path(book_dir, index, "arrangement.json"), arrangement)
+            sio.write_record(BookPaths(book_dir).audio(index, "arrangement.json"), arrangement)
         out.append(score)
     return out
 
@@ -99,11 +91,11 @@ def run_sfx(story: Story, book_dir: Path, backend: str = "basic") -> list[SfxCue
     rate = load_manifest().sample_rate
     for index, text in enumerate(story.scenes, start=1):
         duration, words = scene_timing(book_dir, index, text)
-        seed = scene_seed(story, index)
+        seed = story.scene_seed(index)
         cues = plan_sfx(text, words, duration, seed, index, backend=backend)
         samples = mix_cues(list(cues.cues), cues.duration_s, seed)
         sio.write_bytes(Path(book_dir) / cues.wav, encode_wav(samples, rate))
-        sio.write_record(audio_path(book_dir, index, "sfx.json"), cues)
+        sio.write_record(BookPaths(book_dir).audio(index, "sfx.json"), cues)
         out.append(cues)
     return out
 
@@ -123,12 +115,12 @@ def run_mix(story: Story, book_dir: Path, config: AudioConfig | None = None) -> 
     cfg = config or audio_config()
     out = []
     for index in range(1, len(story.scenes) + 1):
-        voice, voice_rate = _read_wav(audio_path(book_dir, index, "narration.wav"), "narrate")
-        music, rate = _read_wav(audio_path(book_dir, index, "music.wav"), "music")
-        effects, sfx_rate = _read_wav(audio_path(book_dir, index, "sfx.wav"), "sfx")
+        voice, voice_rate = _read_wav(BookPaths(book_dir).audio(index, "narration.wav"), "narrate")
+        music, rate = _read_wav(BookPaths(book_dir).audio(index, "music.wav"), "music")
+        effects, sfx_rate = _read_wav(BookPaths(book_dir).audio(index, "sfx.wav"), "sfx")
         if sfx_rate != rate:
-            raise RecordError(f"audio/{index:02d}-sfx.wav is {sfx_rate} Hz but the music is {rate} Hz;"
+            raise RecordError(f"{audio_name(index, 'sfx.wav')} is {sfx_rate} Hz but the music is {rate} Hz;"
                               " rerun `storygen sfx` and `storygen music`")
         samples = mix_scene(voice, voice_rate, music, effects, rate, cfg.mix)
-        out.append(sio.write_bytes(audio_path(book_dir, index, "mix.wav"), encode_wav(samples, rate)))
+        out.append(sio.write_bytes(BookPaths(book_dir).audio(index, "mix.wav"), encode_wav(samples, rate)))
     return out

@@ -86,3 +86,8 @@ class Story(Record):
     scores: tuple[CandidateScore, ...]
     ranker: str
     source: str = "generated"  # or "fallback"
+
+    def scene_seed(self, number: int) -> int:
+        """The seed of scene `number` (1-based) in every media stage: the story's seed plus the
+        number, so one scene can be remade alone and comes out the same (recorded in layout.json)."""
+        return self.prompt.seed + number

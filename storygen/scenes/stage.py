@@ -12,13 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Optional
 
+from ..backends import SCENE_BACKENDS
+from ..book_paths import BookPaths
 from ..config import Settings
 from ..errors import OptionError, RecordError, StorygenError
 from ..io import read_record, write_bytes, write_record
 from ..nlp import build_graphs
 from ..options import load_options
 from ..records import SceneGraph, SceneLayout, Story
-from ..backends import SCENE_BACKENDS
 from .animate import render_gif
 from .assets import load_library
 from .layout.attire import book_outfits
@@ -28,15 +29,6 @@ from .setting.book import SceneSetting, read_book
 from .setting.places import SceneText
 
 STEPS = ("graph", "layout", "render")
-
-
-def scene_dir(book_dir: Path, number: int) -> Path:
-    return Path(book_dir) / "scenes" / f"{number:02d}"
-
-
-def scene_seed(story: Story, number: int) -> int:
-    """Per-scene seed: the story's seed plus the scene number (documented in layout.json)."""
-    return story.prompt.seed + number
 
 
 def run_scenes(story: Story, book_dir: Path, settings: Settings, only: Optional[str] = None,
@@ -57,9 +49,10 @@ def run_scenes(story: Story, book_dir: Path, settings: Settings, only: Optional[
     places = book_settings(story, book_dir, graphs) if only in (None, "layout") else []
     outfits = book_outfits(_graphs(story, book_dir, graphs), load_library()) \
         if only in (None, "layout") else []
+    paths = BookPaths(book_dir)
     for n in numbers:
-        folder = scene_dir(book_dir, n)
-        graph_path, layout_path = folder / "graph.json", folder / "layout.json"
+        folder = paths.scene_dir(n)
+        graph_path, layout_path = paths.graph(n), paths.layout(n)
         if only in (None, "graph"):
             graph = graphs[n - 1]
             written.append(write_record(graph_path, graph))
@@ -70,17 +63,17 @@ def run_scenes(story: Story, book_dir: Path, settings: Settings, only: Optional[
                     raise RecordError(f"{graph_path} does not belong to scene {n} of this story;"
                                       f" run `storygen scene {book_dir} --only graph` to make it again")
             layout = layout_fn(graph, story.prompt, accent, settings.image.width,
-                               settings.image.height, scene_seed(story, n), setting=places[n - 1],
+                               settings.image.height, story.scene_seed(n), setting=places[n - 1],
                                outfit=outfits[n - 1])
             written.append(write_record(layout_path, layout))
         if only in (None, "render"):
             layout = read_record(layout_path, SceneLayout) if only == "render" else layout
-            written.append(write_bytes(folder / "scene.png", render_png(layout)))
+            written.append(write_bytes(paths.picture(n), render_png(layout)))
             written += _write_layers(folder / "layers", layout)
             if settings.animate:
                 gif = render_gif(layout, frames=settings.image.gif_frames,
                                  frame_ms=settings.image.gif_frame_ms)
-                written.append(write_bytes(folder / "scene.gif", gif))
+                written.append(write_bytes(paths.animation(n), gif))
     return written
 
 
@@ -91,7 +84,7 @@ def book_settings(story: Story, book_dir: Path, graphs: Optional[list[SceneGraph
     lib = load_library()
     texts = []
     for n, text in enumerate(story.scenes, 1):
-        path = scene_dir(book_dir, n) / "graph.json"
+        path = BookPaths(book_dir).graph(n)
         graph = graphs[n - 1] if graphs else (read_record(path, SceneGraph) if path.is_file() else None)
         texts.append(SceneText(graph.resolved_text or graph.text, drawn_names(graph, lib))
                      if graph is not None else SceneText(text))
@@ -104,7 +97,7 @@ def _graphs(story: Story, book_dir: Path, graphs: Optional[list[SceneGraph]]) ->
         return graphs
     out = []
     for n in range(1, len(story.scenes) + 1):
-        path = scene_dir(book_dir, n) / "graph.json"
+        path = BookPaths(book_dir).graph(n)
         out.append(read_record(path, SceneGraph) if path.is_file() else SceneGraph(
             index=n, text="", resolved_text="", entities=(), relations=(), actions=(), cues=(),
             theme=story.prompt.theme, backend="none"))

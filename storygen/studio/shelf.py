@@ -20,6 +20,7 @@ from ..io import read_record
 from ..options import load_options
 from ..records import BookManifest, Story
 from .files import Refused, safe_segments
+from ..book_paths import EPUB, HTML, PDF, PICTURE, BookPaths, scene_rel
 
 # Already compressed, or audio that deflate barely shrinks: stored, so a zip is quick to make.
 _STORED = (".png", ".gif", ".mp3", ".wav", ".epub", ".pdf")
@@ -34,10 +35,10 @@ class Book:
     made: float  # the manifest's modification time, for newest-first order
 
     def to_dict(self) -> dict:
-        cover = self.path / "scenes" / "01" / "scene.png"
+        cover = BookPaths(self.path).picture(1)
         base = f"/books/{self.name}"
         return {"name": self.name, "title": self.title, "picks": self.picks, "made": self.made,
-                "url": f"{base}/book.html", "cover": f"{base}/scenes/01/scene.png" if cover.is_file() else None,
+                "url": f"{base}/{HTML}", "cover": f"{base}/{scene_rel(1)}/{PICTURE}" if cover.is_file() else None,
                 "downloads": {k: f"/api/books/{self.name}/{k}" for k in ("zip", "epub", "pdf")}}
 
 
@@ -50,7 +51,7 @@ class Shelf:
         if folder.is_symlink() or not folder.is_dir() or folder.name.startswith("."):
             return None
         try:
-            manifest = read_record(folder / "manifest.json", BookManifest)
+            manifest = read_record(BookPaths(folder).manifest, BookManifest)
         except (RecordError, StorygenError):
             return None  # not (or no longer) a finished book
         if manifest.prompt.profile != self.profile:
@@ -58,7 +59,7 @@ class Shelf:
         p = manifest.prompt
         return Book(name=folder.name, path=folder, title=manifest.title,
                     picks={"theme": p.theme, "hero": p.hero, "color": p.color, "adjective": p.adjective},
-                    made=(folder / "manifest.json").stat().st_mtime)
+                    made=BookPaths(folder).manifest.stat().st_mtime)
 
     def books(self) -> list[Book]:
         """The profile's books in this folder, newest first."""
@@ -113,7 +114,7 @@ class Shelf:
     def _export(self, name: str, filename: str, write) -> Path:
         book = self.find(name)
         target = book.path / filename
-        story_json = book.path / "story.json"
+        story_json = BookPaths(book.path).story
         if target.is_file() and not target.is_symlink() and target.stat().st_mtime >= story_json.stat().st_mtime:
             return target  # exported before and the story has not changed since
         story = read_record(story_json, Story)
@@ -123,10 +124,10 @@ class Shelf:
         """book.epub, made by the same code as `storygen book BOOK --epub`."""
         from ..epub import write_epub
 
-        return self._export(name, "book.epub", write_epub)
+        return self._export(name, EPUB, write_epub)
 
     def pdf(self, name: str) -> Path:
         """book.pdf, made by the same code as `storygen book BOOK --pdf`."""
         from ..book import write_pdf
 
-        return self._export(name, "book.pdf", write_pdf)
+        return self._export(name, PDF, write_pdf)

@@ -28,7 +28,8 @@ from ...config import Settings
 from ...errors import OutputError, RecordError, StorygenError
 from ...io import read_json, read_record, write_record, write_text
 from ...records import Plan, Prompt, Record, Story
-from ..stage import run_scenes, scene_dir
+from ...book_paths import BookPaths
+from ..stage import run_scenes
 
 DEFAULT_SEED = 22
 SHEET_FILES = ("sheet.html", "sheet.md", "scores-template.json")
@@ -133,11 +134,11 @@ def book_stories(folders: Sequence[Path]) -> list[tuple[str, Story]]:
     out, seen = [], set()
     for folder in folders:
         folder = Path(folder)
-        if not (folder / "story.json").is_file():
+        if not BookPaths(folder).story.is_file():
             what = "does not exist" if not folder.exists() else "has no story.json"
             raise StorygenError(f"--from {folder}: {what}; give a book folder made by `storygen make`")
         try:
-            story = read_record(folder / "story.json", Story)
+            story = read_record(BookPaths(folder).story, Story)
         except RecordError as exc:
             raise StorygenError(f"--from {folder}: {exc}") from None
         if folder.resolve() in seen:
@@ -201,7 +202,7 @@ def write_sheet(items: Sequence[SceneItem], out: Path, settings: Settings, seed:
             work = tmp / ".work" / f"{k:02d}"
             run_scenes(item.story, work, settings, indices=[item.number])
             image = f"scene-{k:02d}.png"
-            shutil.copyfile(scene_dir(work, item.number) / "scene.png", tmp / image)
+            shutil.copyfile(BookPaths(work).picture(item.number), tmp / image)
             entries.append(PictureScore(id=f"scene-{k:02d}", story_id=item.story_id, scene=item.number,
                                         text=item.story.scenes[item.number - 1], image=image))
         shutil.rmtree(tmp / ".work")
