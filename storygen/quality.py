@@ -45,7 +45,7 @@ def syllables(word: str) -> int:
 
 def fk_grade(scenes: tuple[str, ...]) -> float:
     """Flesch-Kincaid grade level: 0.39 words/sentence + 11.8 syllables/word - 15.59."""
-    from .corpus.stories import split_sentences
+    from .text import split_sentences
 
     sents = [s for scene in scenes for s in split_sentences(scene)]
     words = [w for s in sents for w in _WORDS.findall(s)]

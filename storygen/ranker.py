@@ -6,29 +6,27 @@ learned coherence ranker.
 """
 from __future__ import annotations
 
-import re
-
 from .backends import RANKERS
 from .records import Candidate, Candidates, CandidateScore, Story
 from .safety import flagged_words, rejection_reason
+from .text import letter_runs
 
-_WORD = re.compile(r"[a-z]+")
 
 
 def keyword_coverage(scenes: tuple[str, ...], plan_scenes: tuple[tuple[str, ...], ...]) -> float:
     """Share of plan keywords that appear (as words) in their own scene."""
     total = hits = 0
     for text, words in zip(scenes, plan_scenes):
-        lowered = f" {' '.join(_WORD.findall(text.lower()))} "
+        lowered = f" {' '.join(letter_runs(text))} "
         for word in words:
             total += 1
-            hits += f" {' '.join(_WORD.findall(word.lower()))} " in lowered
+            hits += f" {' '.join(letter_runs(word))} " in lowered
     return hits / total if total else 0.0
 
 
 def repeated_ngram_rate(scenes: tuple[str, ...], n: int = 4) -> float:
     """Share of word n-grams that already occurred earlier in the story."""
-    words = _WORD.findall(" ".join(scenes).lower())
+    words = letter_runs(" ".join(scenes))
     grams = [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
     return 1 - len(set(grams)) / len(grams) if grams else 0.0
 

@@ -14,10 +14,10 @@ from storygen.corpus.split import CorpusSplits, check_splits, load_splits, split
 from storygen.corpus.stats import corpus_stats, secondary_characters
 from storygen.corpus.stories import (
     CorpusStory, KeywordConfig, SplitConfig, ValidateConfig, corpus_config, load_stories,
-    split_sentences, words,
 )
 from storygen.corpus.validate import CHECKS, validate_file, validate_stories
 from storygen.errors import RecordError, StorygenError
+from storygen.text import letter_runs, split_sentences, words
 from storygen.options import load_options
 
 MERMAID = {
@@ -92,6 +92,7 @@ def test_sentence_splitter_keeps_dialogue_tags_and_abbreviations():
     assert split_sentences('"You ate my berries!" the bear grumbled. The fox blinked.') == [
         '"You ate my berries!" the bear grumbled.', "The fox blinked."]
     assert words("The bear's two-tone hat, 3 times!") == ["The", "bear's", "two-tone", "hat", "3", "times"]
+    assert letter_runs("Don't STOP, two-tone 3!") == ["don", "t", "stop", "two", "tone"]
 
 
 # ------------------------------------------------------------------ validate: one test per check

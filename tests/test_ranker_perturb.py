@@ -6,7 +6,7 @@ import pytest
 from storygen.coherence.perturb import (
     ANTONYMS, KINDS, StoryText, _antonym_edits, find_name, hero_terms, perturb,
 )
-from storygen.corpus.stories import split_sentences
+from storygen.text import split_sentences
 
 STORY = StoryText(scenes=(
     "On a bright reef lived a silly mermaid named Marina. She was happy every day.",

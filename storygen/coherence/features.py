@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..ranker import repeated_ngram_rate
+from ..text import letter_runs
 from .encoder import PooledScene
 from .perturb import hero_terms
 
@@ -25,7 +26,6 @@ HAND_FEATURES = (
 )
 SENTENCE_FEATURES = ("ctx_story", "ctx_scene", "prev_sim", "next_sim", "lex_shared", "lex_novel",
                      "novel_names", "hero", "other", "rel_pos", "surprise_sum", "surprise_max")
-_WORD = re.compile(r"[a-z]+")
 _STOP = frozenset("""about after again all also and another around away back because been before
 being came come could down each even every from gave went have into just like little looked made
 more much once only other over said same some than that their them then there these they this
@@ -48,7 +48,7 @@ def _unit(x: np.ndarray) -> np.ndarray:
 
 
 def _content(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if len(w) > 3 and w not in _STOP}
+    return {w for w in letter_runs(text) if len(w) > 3 and w not in _STOP}
 
 
 def _mentions(text: str, terms: list[str]) -> bool:
@@ -178,7 +178,7 @@ def story_features(encs: list[PooledScene], hero: str, other_heroes: list[str]) 
     ctx_min = _two_smallest(_context_sims(sent_vecs))
     lex_min = _two_smallest(_lexical_context(sents))
     bounds = _boundaries(encs, sent_vecs, sent_scene)
-    norm_sents = [" ".join(_WORD.findall(s.lower())) for s in sents]
+    norm_sents = [" ".join(letter_runs(s)) for s in sents]
     terms = hero_terms(tuple(texts), hero)
     others = [o for o in other_heroes if o != hero and hero not in o and o not in hero]
     hero_in = [_mentions(t, terms) for t in texts]

@@ -18,7 +18,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from ..corpus.stories import split_sentences
+from ..text import split_sentences
 
 KINDS = ("shuffle", "repeat", "swap_in", "hero_swap", "antonym", "drop_dup", "splice")
 

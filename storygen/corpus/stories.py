@@ -46,47 +46,13 @@ def _load(path: str, stamp: int = 0) -> tuple[CorpusStory, ...]:
 
 
 # ------------------------------------------------------------------ text units shared by the tools
-
-_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
-# A sentence ends at . ! ? (plus closing quotes) before a space and a capital or opening quote.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
-_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Mt)\.$")
-# `"Look!" Pip whispered.` is one sentence: a name + speech verb after a quote is its dialogue
-# tag (a tag starting "The ..." would be lowercase, so `"Stop!" The bear sat.` is two sentences).
-_SPEECH_TAG = re.compile(
-    r"[A-Z][a-z]+ (?:said|asked|cried|shouted|called|whispered|replied|"
-    r"answered|grumbled|wondered|laughed|giggled|squeaked|sang|yelled|added|explained|chirped|"
-    r"sighed|muttered|exclaimed|piped|squealed|roared|buzzed|barked|mumbled|gasped)\b"
-)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of one scene, by punctuation (the same rule for validation, stats and keywords)."""
-    text = " ".join(text.split())
-    out: list[str] = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        before, after = text[start:m.start()], text[m.end():]
-        if _ABBREV.search(before) or (text[m.start():m.end()].strip() and _SPEECH_TAG.match(after)):
-            continue
-        out.append(text[start:m.end()].strip())
-        start = m.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
-
+# (sentences and words: storygen/text.py)
 
 def term_pattern(term: str) -> re.Pattern:
     """A whole word or phrase, any case, singular or plural ("polar bears", "puppies")."""
     stem = re.escape(term)
     plural = rf"(?:{re.escape(term[:-1])}ies|{stem}(?:e?s)?)" if term.endswith("y") else rf"{stem}(?:e?s)?"
     return re.compile(rf"\b(?:{stem}|{plural})\b", re.IGNORECASE)
-
-
-def words(text: str) -> list[str]:
-    """Word tokens (letters/digits, inner apostrophes and hyphens kept), as written."""
-    return _WORD_RE.findall(text)
 
 
 # ------------------------------------------------------------------ configs/corpus.yaml

@@ -23,10 +23,8 @@ from ..fluency import check_story
 from ..options import Options, load_options
 from ..records import Record
 from ..safety import flagged_words
-from .stories import (
-    BEAT_ROLES, CORPUS_PATH, CorpusStory, ValidateConfig, corpus_config, split_sentences, term_pattern,
-    words,
-)
+from ..text import split_sentences, words
+from .stories import BEAT_ROLES, CORPUS_PATH, CorpusStory, ValidateConfig, corpus_config, term_pattern
 
 CHECKS = (
     "json", "schema", "duplicate_id", "id", "option", "scenes", "sentences", "words",

@@ -27,13 +27,13 @@ from ..corpus.stories import term_pattern
 from ..fluency import check_story, introduced_names
 from ..records import Prompt
 from ..safety import flagged_words
+from ..text import letter_runs
 from .data import (KEYWORD_RANGE, Encoder, PlanText, marker_ids, parse_plan_text, parse_scenes,
                    planner_prompt_ids, plot_ids, plot_line, scene_marker, scene_text_ids, with_hero_first,
                    writer_prompt_ids)
 from .engines import Engine, derive_seed
 from .recipe import DecodeSettings
 
-_WORD = re.compile(r"[a-z]+")
 _FINISHED = re.compile(r"[.!?][\"'”’)]*$")
 SCENE_WORDS = (12, 110)
 MAX_REPEAT_RATE = 0.08  # share of a story's word 4-grams seen earlier in it: above this it loops
@@ -41,7 +41,7 @@ HERO_SCENES = 3  # the hero (noun or name) is named in at least this many scenes
 
 
 def words_of(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    return letter_runs(text)
 
 
 def has_word(text: str, keyword: str) -> bool:

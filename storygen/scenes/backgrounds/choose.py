@@ -8,10 +8,10 @@ exactly how to draw it; a layout written before that (no light) is drawn from ba
 """
 from __future__ import annotations
 
-import re
 
 from ...errors import StorygenError
 from ...records import Background
+from ...text import letter_runs
 from .library import WEATHER, BackgroundLibrary, BackgroundVariant, load_backgrounds
 
 NIGHT_CUES = ("night", "dark")
@@ -20,7 +20,6 @@ DUSK_CUES = ("evening",)
 # outside variant can be relit), a loose word of the text least.
 PLACE_WEIGHT, LIGHT_WEIGHT, WORD_WEIGHT = 3, 2, 1
 LIGHT_WORDS = NIGHT_CUES + DUSK_CUES + ("midnight", "morning")
-_WORD = re.compile(r"[a-z]+")
 
 
 def scene_light(variant: BackgroundVariant, cues: tuple[str, ...] | list[str]) -> str:
@@ -52,7 +51,7 @@ def drawn_weather(variant: BackgroundVariant, background: Background) -> tuple[s
 
 
 def _phrases(text: str, longest: int = 3) -> set[str]:
-    words = _WORD.findall(text.lower())
+    words = letter_runs(text)
     return {" ".join(words[i:i + n]) for n in range(1, longest + 1) for i in range(len(words))}
 
 

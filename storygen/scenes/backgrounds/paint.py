@@ -17,19 +17,24 @@ from PIL import Image, ImageDraw
 SS = 2  # supersampling factor: painted at 2x, box-downsampled for smooth edges
 RGB = tuple[int, int, int]
 
-LAYERS: dict[str, Callable[["Pen", "Ctx"], None]] = {}
-ACCENT_LAYERS: set[str] = set()  # layers that show the chosen colour (every variant needs one)
+class LayerSet:
+    """The layers one painter module paints, by name: `layer = LayerSet()` at the top of the
+    module, `@layer("reef")` on each painter. painters/__init__.py joins the sets (no module
+    registers into a shared table as a side effect of being imported)."""
 
+    def __init__(self) -> None:
+        self.painters: dict[str, Callable[["Pen", "Ctx"], None]] = {}
+        self.accents: set[str] = set()  # layers that show the chosen colour (every variant needs one)
 
-def layer(name: str, accent: bool = False):
-    def deco(fn):
-        if name in LAYERS:
-            raise ValueError(f"background layer {name!r} registered twice")
-        LAYERS[name] = fn
-        if accent:
-            ACCENT_LAYERS.add(name)
-        return fn
-    return deco
+    def __call__(self, name: str, accent: bool = False):
+        def deco(fn):
+            if name in self.painters:
+                raise ValueError(f"background layer {name!r} registered twice")
+            self.painters[name] = fn
+            if accent:
+                self.accents.add(name)
+            return fn
+        return deco
 
 
 @dataclass

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import math
 
-from ..paint import Ctx, Pen, layer, leaf, mix
+from ..paint import Ctx, LayerSet, Pen, leaf, mix
+
+layer = LayerSet()
 
 
 @layer("wall_planks")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
-from ..paint import Ctx, Pen, flags, layer, mix
+from ..paint import Ctx, LayerSet, Pen, flags, mix
+
+layer = LayerSet()
 
 
 @layer("accent_flowers", accent=True)

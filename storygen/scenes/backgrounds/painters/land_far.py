@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from ..paint import SS, Ctx, Pen, cloud, layer, pines, wave
+from ..paint import SS, Ctx, LayerSet, Pen, cloud, pines, wave
+
+layer = LayerSet()
 
 
 @layer("celestial")

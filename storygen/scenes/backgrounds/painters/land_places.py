@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 
-from ..paint import SS, Ctx, Pen, band, layer, leaf, wave
+from ..paint import SS, Ctx, LayerSet, Pen, band, leaf, wave
+
+layer = LayerSet()
 
 
 @layer("vine_bridge")

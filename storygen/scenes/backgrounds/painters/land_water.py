@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 
-from ..paint import Ctx, Pen, band, layer, wave
+from ..paint import Ctx, LayerSet, Pen, band, wave
+
+layer = LayerSet()
 
 
 def _water_colours(c: Ctx):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 
-from ..paint import Ctx, Pen, band, layer, leaf, mix, wave
+from ..paint import Ctx, LayerSet, Pen, band, leaf, mix, wave
+
+layer = LayerSet()
 
 
 @layer("water_rays")

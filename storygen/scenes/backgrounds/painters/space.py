@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 
-from ..paint import Ctx, Pen, band, layer, star
+from ..paint import Ctx, LayerSet, Pen, band, star
+
+layer = LayerSet()
 
 
 @layer("nebula")
