@@ -160,7 +160,7 @@ def compose_figure(icon: dict, obj_id: str, spec: dict) -> tuple[str, str, dict]
 
 def drawn_box(svg: str) -> list[float]:
     """[x, y, w, h] of the visible pixels of an SVG, as fractions of its 128-unit box (the same
-    alpha threshold as storygen.scenes.assets.content_fraction)."""
+    alpha threshold as storygen.object_library.content_fraction)."""
     import io
 
     import numpy as np

@@ -7,7 +7,7 @@ import random
 
 import click
 
-from storygen.lm.baseline import load_baselines
+from storygen.template.grammar import load_baselines
 from storygen.options import load_options
 from storygen.records import Prompt
 from storygen.story import make_plan, write_candidates

@@ -103,11 +103,11 @@ class Synth(Protocol):
 
 
 PLANNERS: Registry[Planner] = Registry("planner", {
-    "template": "storygen.lm.planner:TemplatePlanner",
+    "template": "storygen.template.planner:TemplatePlanner",
     "lm": "storygen.lm.lm_backends:LMPlanner",  # models/planner; torch loads only when it plans
 })
 WRITERS: Registry[Writer] = Registry("writer", {
-    "template": "storygen.lm.writer:TemplateWriter",
+    "template": "storygen.template.writer:TemplateWriter",
     "lm": "storygen.lm.lm_backends:LMWriter",  # models/generator
 })
 RANKERS: Registry[Ranker] = Registry("ranker", {

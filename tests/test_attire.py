@@ -1,7 +1,7 @@
 """Issue 22 part 3: worn and held things drawn on their owner, in the colour the text names."""
 from storygen.options import load_options
 from storygen.records import Action, Entity, Prompt, Relation, SceneGraph
-from storygen.scenes.assets import load_library
+from storygen.object_library import load_library
 from storygen.scenes.evaluation.layouts import layout_report
 from storygen.scenes.layout.attire import attachments, book_outfits, with_relations
 from storygen.scenes.layout.solver_backend import compose_layout

@@ -11,7 +11,7 @@ def config_schemas() -> dict:
     from storygen.coherence.train import TrainRankerConfig
     from storygen.corpus.stories import CorpusConfig
     from storygen.fluency import WordsConfig
-    from storygen.lm.baseline import BaselinesFile
+    from storygen.template.grammar import BaselinesFile
     from storygen.lm.recipe import TrainRecipe
     from storygen.options import Options
     from storygen.safety import BlockList, SafetyConfig

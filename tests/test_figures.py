@@ -11,7 +11,7 @@ from PIL import Image
 from storygen.errors import ConfigError
 from storygen.options import load_options
 from storygen.records import Action, Entity, Prompt, Relation, SceneGraph
-from storygen.scenes.assets import MANIFEST, load_library
+from storygen.object_library import MANIFEST, load_library
 from storygen.scenes.backgrounds.choose import variant_of
 from storygen.scenes.evaluation.layouts import layout_report
 from storygen.scenes.evaluation.picture_checks import picture_checks

@@ -1,6 +1,6 @@
 """Issue 22 part 4: the picture checks (floating, cut off, overlaps no relation allows)."""
 from storygen.records import Background, Box, PlacedObject, Relation, SceneLayout
-from storygen.scenes.assets import load_library
+from storygen.object_library import load_library
 from storygen.scenes.evaluation.layouts import evaluate_layouts
 from storygen.scenes.evaluation.picture_checks import picture_checks
 

@@ -8,7 +8,7 @@ from storygen.errors import RecordError
 from storygen.io import dumps
 from storygen.options import load_options
 from storygen.records import Box, Entity, PlacedObject, Prompt, Relation, SceneGraph, SceneLayout
-from storygen.scenes.assets import load_library
+from storygen.object_library import load_library
 from storygen.scenes.backgrounds.library import load_backgrounds
 from storygen.scenes.evaluation.layouts import GOLD, evaluate_layouts, layout_report, load_gold
 from storygen.backends import SCENE_BACKENDS

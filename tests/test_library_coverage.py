@@ -11,7 +11,7 @@ from storygen.cli import main
 from storygen.errors import ConfigError
 from storygen.io import write_record
 from storygen.nlp.parse import Parse, Span, Token
-from storygen.scenes.assets import MANIFEST, STANDINS, load_library
+from storygen.object_library import MANIFEST, STANDINS, load_library
 from storygen.scenes.library_coverage import (NOUN_CLASSES, NounCounts, coverage, load_noun_classes,
                                               noun_phrases)
 from storygen.scenes.library_check import validate_libraries

@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from storygen.errors import ConfigError, StorygenError
-from storygen.scenes.assets import THEMES
+from storygen.object_library import THEMES
 from storygen.scenes.backgrounds.choose import choose_background, scene_light, scene_weather
 from storygen.scenes.backgrounds.draw import background
 from storygen.scenes.backgrounds.library import MANIFEST, WEATHER, load_backgrounds

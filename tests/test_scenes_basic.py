@@ -14,9 +14,10 @@ from storygen.io import read_record, write_record
 from storygen.nlp import build_graph
 from storygen.options import load_options
 from storygen.records import Background, Box, PlacedObject, Prompt, SceneGraph, SceneLayout
-from storygen.scenes import assets, render
+from storygen import object_library as assets
+from storygen.scenes import render
 from storygen.scenes.animate import pose, render_gif
-from storygen.scenes.assets import MANIFEST, load_library, missing_heroes, singular_forms
+from storygen.object_library import MANIFEST, load_library, missing_heroes, singular_forms
 from storygen.scenes.backgrounds import draw
 from storygen.scenes.backgrounds.library import load_backgrounds
 from storygen.scenes.layout.basic import compose_layout

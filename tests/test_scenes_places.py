@@ -7,7 +7,7 @@ import pytest
 from storygen.nlp.parsed_reader import ParsedNLP
 from storygen.options import load_options
 from storygen.records import Prompt, Relation
-from storygen.scenes.assets import THEMES, load_library
+from storygen.object_library import THEMES, load_library
 from storygen.scenes.evaluation.from_text import _themed
 from storygen.scenes.evaluation.layouts import layout_report
 from storygen.scenes.layout.attire import attachments

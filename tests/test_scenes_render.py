@@ -12,7 +12,8 @@ from PIL import Image
 from storygen.cli import main
 from storygen.errors import StorygenError
 from storygen.records import Background, Box, PlacedObject, SceneLayout
-from storygen.scenes import assets, render
+from storygen import object_library as assets
+from storygen.scenes import render
 from storygen.scenes.backgrounds import draw
 from storygen.scenes.animate import pose, render_frames, render_gif
 from storygen.scenes.render import layer_name, render_layers, render_png

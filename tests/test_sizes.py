@@ -2,7 +2,7 @@
 things bigger in life drawn bigger than the hero."""
 from storygen.options import load_options
 from storygen.records import Entity, Prompt, Relation, SceneGraph
-from storygen.scenes.assets import load_library
+from storygen.object_library import load_library
 from storygen.scenes.layout.solver_backend import compose_layout
 from storygen.scenes.layout.sizes import comparisons, hero_scale, size_class, yardsticks
 

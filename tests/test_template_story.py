@@ -11,8 +11,8 @@ import pytest
 from storygen.corpus.stories import CorpusStory, corpus_config
 from storygen.corpus.validate import check_fluency, check_plan, check_safety, check_shape, check_words
 from storygen.errors import ConfigError
-from storygen.lm import baseline
-from storygen.lm.baseline import draw, fill, fix_articles, load_baselines, tell, title_case, tracks
+from storygen.template import grammar
+from storygen.template.grammar import draw, fill, fix_articles, load_baselines, tell, title_case, tracks
 from storygen.options import load_options
 from storygen.records import Plan, Prompt
 from storygen.story import make_plan, write_candidates
@@ -110,8 +110,8 @@ def test_candidates_differ_and_each_follows_one_track():
 
 
 def test_an_incomplete_grammar_is_refused_by_name(monkeypatch, tmp_path):
-    shutil.copytree(baseline.CONFIG_DIR / "plots", tmp_path / "plots")
-    text = (baseline.CONFIG_DIR / "baselines.yaml").read_text()
+    shutil.copytree(grammar.CONFIG_DIR / "plots", tmp_path / "plots")
+    text = (grammar.CONFIG_DIR / "baselines.yaml").read_text()
     text = re.sub(r"\n  gentle:\n(    .*\n){4}", "\n", text)
     (tmp_path / "baselines.yaml").write_text(text)
     plot = tmp_path / "plots" / "helping-a-friend.yaml"
@@ -121,7 +121,7 @@ def test_an_incomplete_grammar_is_refused_by_name(monkeypatch, tmp_path):
     ptext = ptext.replace(variant, "['Nobody came.',", 1)
     ptext = ptext.replace("'The {friend} began to cry.'", "'Nobody cried.'", 1)
     plot.write_text(ptext)
-    monkeypatch.setattr(baseline, "CONFIG_DIR", tmp_path)
+    monkeypatch.setattr(grammar, "CONFIG_DIR", tmp_path)
     load_baselines.cache_clear()
     try:
         with pytest.raises(ConfigError) as err:

@@ -56,7 +56,7 @@ def coverage(corpus, limit, counts_in, save_counts, objects, top, as_json) -> No
     library draws: directly, by a stand-in, or by a compound's head noun. The rule is in
     storygen/scenes/library_coverage.py. Exit code 1 below the target (95%)."""
     from ..io import read_record, write_record
-    from ..scenes.assets import load_library
+    from ..object_library import load_library
     from ..scenes.library_coverage import TARGET, NounCounts, corpus_counts
     from ..scenes.library_coverage import coverage as measure
 

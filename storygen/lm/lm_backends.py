@@ -88,7 +88,7 @@ class LMPlanner:
         text, _ = sample_plans(engine, _encoder(engine), prompt, s, seed, PLAN_ROUNDS, _plan_is_safe,
                                corpus_config().plots)
         if text is None:
-            from .planner import TemplatePlanner
+            from ..template.planner import TemplatePlanner
 
             fallback = TemplatePlanner().plan(prompt, seed)
             return replace(fallback, backend="lm-fallback-template")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..options import load_options
 from ..records import Entity, Prompt, Relation, SceneGraph
-from ..scenes.assets import Library, load_library, singular_forms
+from ..object_library import Library, load_library, singular_forms
 
 BACKEND = "basic"
 

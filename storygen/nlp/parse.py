@@ -23,7 +23,7 @@ from typing import ClassVar, Protocol
 
 from ..options import load_options
 from ..records import Record
-from ..scenes.assets import IRREGULAR_PLURALS
+from ..object_library import IRREGULAR_PLURALS
 from ..backends import PARSERS
 
 

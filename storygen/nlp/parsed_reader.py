@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..options import load_options
 from ..records import Entity, Prompt, SceneGraph
-from ..scenes.assets import Library, load_library
+from ..object_library import Library, load_library
 from .actions import extract_actions
 from .basic import find_cues
 from .coref import SceneCoref, StoryCoref

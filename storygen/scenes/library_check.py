@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from ..errors import ConfigError
 from ..options import load_options
-from .assets import MANIFEST, THEMES, load_library, rasterize
+from ..object_library import MANIFEST, THEMES, load_library, rasterize
 from .backgrounds.library import MANIFEST as BG_MANIFEST
 from .backgrounds.library import load_backgrounds
 

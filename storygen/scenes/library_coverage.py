@@ -44,7 +44,7 @@ from ..errors import ConfigError
 from ..nlp.coref import ABSTRACT, BODY_PARTS, noun_lemma
 from ..nlp.parse import Parse, parse_text
 from ..records import Record
-from .assets import MANIFEST, Library, load_library
+from ..object_library import MANIFEST, Library, load_library
 
 NOUN_CLASSES = MANIFEST.parent / "nouns.yaml"
 CLASSES = ("setting", "mass", "abstract", "part", "relational", "generic", "not_noun")  # nouns.yaml

@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from ..errors import StorygenError
 from ..records import PlacedObject, SceneLayout
-from .assets import LibraryObject, load_library
+from ..object_library import LibraryObject, load_library
 from .backgrounds.choose import drawn_light, drawn_weather
 from .backgrounds.draw import background
 from .backgrounds.library import load_backgrounds

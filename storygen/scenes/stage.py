@@ -21,7 +21,7 @@ from ..nlp import build_graphs
 from ..options import load_options
 from ..records import SceneGraph, SceneLayout, Story
 from .animate import render_gif
-from .assets import load_library
+from ..object_library import load_library
 from .layout.attire import book_outfits
 from .layout.select import drawn_names
 from .render import render_layers, render_png

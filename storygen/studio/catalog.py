@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..options import load_options
-from ..scenes.assets import load_library
+from ..object_library import load_library
 
 # A picture that says the theme to a child who cannot read the label yet.
 THEME_ART = {"underwater": "tropical_fish", "space": "rocket", "jungle": "palm_tree",

@@ -342,7 +342,7 @@ def test_a_damaged_adapter_is_named(tmp_path):
 
 def test_a_missing_library_drawing_is_named(tmp_path):
     from storygen.errors import StorygenError
-    from storygen.scenes.assets import rasterize
+    from storygen.object_library import rasterize
 
     with pytest.raises(StorygenError, match="nope.svg .*object library is incomplete"):
         rasterize(str(tmp_path / "nope.svg"), 8, 8)

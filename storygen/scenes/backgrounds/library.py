@@ -17,7 +17,7 @@ from typing import ClassVar, Optional
 from ...config import LIBRARY_DIR, load_config
 from ...errors import ConfigError, StorygenError
 from ...records import Record
-from ..assets import THEMES
+from ...object_library import THEMES
 from .painters import ACCENT_LAYERS, LAYERS
 
 MANIFEST = LIBRARY_DIR / "backgrounds" / "manifest.yaml"

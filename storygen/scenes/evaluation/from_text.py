@@ -23,7 +23,7 @@ from typing import Any
 from ...options import load_options
 from ...backends import SCENE_BACKENDS
 from ...records import Prompt, Relation, SceneGraph
-from ..assets import load_library
+from ...object_library import load_library
 from ..backgrounds.library import load_backgrounds
 from ..layout.select import SUNLIGHT
 from ..setting.book import read_book

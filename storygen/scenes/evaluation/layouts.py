@@ -23,7 +23,7 @@ from ...errors import RecordError
 from ...options import load_options
 from ...records import Entity, Prompt, Relation, SceneGraph, SceneLayout
 from ...backends import SCENE_BACKENDS
-from ..assets import Library, load_library
+from ...object_library import Library, load_library
 from ..layout.geometry import (PREDICATES, holds, out_of_frame, overlap_allowed, overlap_area, seat,
                              visible)
 from .picture_checks import picture_checks

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ...records import Relation, SceneLayout
-from ..assets import Library
+from ...object_library import Library
 from ..backgrounds.choose import variant_of
 from ..layout.geometry import TOUCHING, overlap_area, visible
 from ..layout.select import geo_of, zone_of

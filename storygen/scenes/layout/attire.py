@@ -22,7 +22,7 @@ import numpy as np
 
 from ...options import load_options
 from ...records import Entity, Relation, SceneGraph
-from ..assets import Library, LibraryObject
+from ...object_library import Library, LibraryObject
 
 # wearables by object id: where they go on the wearer
 WEAR_SLOTS = {"scarf": "neck", "necklace": "neck", "hat": "head", "cap": "head", "crown": "head",

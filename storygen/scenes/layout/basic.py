@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 
 from ...records import Box, Entity, PlacedObject, Prompt, SceneGraph, SceneLayout
-from ..assets import Library, LibraryObject, load_library
+from ...object_library import Library, LibraryObject, load_library
 from ..backgrounds.choose import choose_background
 from .select import drawn_names
 

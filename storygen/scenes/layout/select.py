@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ...records import Entity, SceneGraph
-from ..assets import Library, LibraryObject
+from ...object_library import Library, LibraryObject
 from ..backgrounds.library import BackgroundVariant
 from .sizes import CLASSES, hero_scale, size_class
 

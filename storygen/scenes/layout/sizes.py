@@ -10,7 +10,7 @@ import re
 from typing import Optional
 
 from ...records import Entity, SceneGraph
-from ..assets import Library, LibraryObject
+from ...object_library import Library, LibraryObject
 
 CLASSES = ("tiny", "small", "medium", "large", "huge")
 # a size word moves the class to (absolute) or by (relative, in steps)

@@ -15,7 +15,7 @@ import random
 from dataclasses import replace
 
 from ...records import Box, PlacedObject, Prompt, SceneGraph, SceneLayout
-from ..assets import Library, load_library
+from ...object_library import Library, load_library
 from ..backgrounds.choose import choose_background, variant_of
 from ..backgrounds.library import BackgroundLibrary, load_backgrounds
 from ..setting.book import SceneSetting, background_for

@@ -7,7 +7,7 @@ beats and title filled with them.
 from __future__ import annotations
 
 from ..records import Plan, Prompt
-from .baseline import draw, fill, load_baselines, title_case
+from .grammar import draw, fill, load_baselines, title_case
 
 class TemplatePlanner:
     name = "template"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 from ..records import Candidate, Candidates, Plan
-from .baseline import draw, fill, fix_articles, load_baselines, tell, title_case, tracks, with_places
+from .grammar import draw, fill, fix_articles, load_baselines, tell, title_case, tracks, with_places
 
 class TemplateWriter:
     name = "template"

@@ -19,9 +19,9 @@ from typing import ClassVar, Iterator, Optional
 
 from PIL import Image
 
-from ..config import LIBRARY_DIR, load_config
-from ..errors import ConfigError, StorygenError
-from ..records import Record
+from .config import LIBRARY_DIR, load_config
+from .errors import ConfigError, StorygenError
+from .records import Record
 
 MANIFEST = LIBRARY_DIR / "objects" / "manifest.yaml"
 STANDINS = "standins.yaml"  # beside the manifest; optional (a library without one has none)
