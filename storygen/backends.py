@@ -104,11 +104,11 @@ class Synth(Protocol):
 
 PLANNERS: Registry[Planner] = Registry("planner", {
     "template": "storygen.template.planner:TemplatePlanner",
-    "lm": "storygen.lm.lm_backends:LMPlanner",  # models/planner; torch loads only when it plans
+    "lm": "storygen.lm.story_model:LMPlanner",  # models/planner; torch loads only when it plans
 })
 WRITERS: Registry[Writer] = Registry("writer", {
     "template": "storygen.template.writer:TemplateWriter",
-    "lm": "storygen.lm.lm_backends:LMWriter",  # models/generator
+    "lm": "storygen.lm.story_model:LMWriter",  # models/generator
 })
 RANKERS: Registry[Ranker] = Registry("ranker", {
     "heuristic": "storygen.ranker:HeuristicRanker",

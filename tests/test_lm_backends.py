@@ -7,7 +7,7 @@ from storygen.coherence.likelihood import story_digest
 from storygen.errors import BackendError
 from storygen.io import dumps
 from storygen.lm.adapters import adapter_dir
-from storygen.lm.lm_backends import LMPlanner, LMWriter
+from storygen.lm.story_model import LMPlanner, LMWriter
 from storygen.backends import PLANNERS
 from storygen.lm.train import train
 from storygen.backends import WRITERS
@@ -53,11 +53,11 @@ def test_planner_always_returns_a_contract_plan(tiny_models):
 
 
 def test_planner_reads_a_plan_written_by_the_model(tiny_models, monkeypatch):
-    from storygen.lm import lm_backends
+    from storygen.lm import story_model
     from storygen.lm.data import plan_lines
     from tests.test_lm_decode import PLAN as TEXT
 
-    class Fixed(lm_backends.Engine):
+    class Fixed(story_model.Engine):
         name = "fixed"
 
         def __init__(self, tok):
@@ -74,7 +74,7 @@ def test_planner_reads_a_plan_written_by_the_model(tiny_models, monkeypatch):
 
     from storygen.lm.base import load_tokenizer
 
-    monkeypatch.setattr(lm_backends, "load_engine", lambda *a: Fixed(load_tokenizer()))
+    monkeypatch.setattr(story_model, "load_engine", lambda *a: Fixed(load_tokenizer()))
     plan = LMPlanner(tiny_models).plan(PROMPT, 3)
     assert plan.backend == "lm" and plan.plot == "lost and found" and plan.title == "The Muddy Hat"
     assert plan.beats == TEXT.beats and plan.scenes == TEXT.keywords

@@ -1,6 +1,6 @@
 """The trained LoRA adapters in models/: finding and checking one, naming it, folding it into the base.
 
-Shared by the fine-tuned planner/writer (lm_backends.py) and the ranker's likelihood feature
+Shared by the fine-tuned planner/writer (story_model.py) and the ranker's likelihood feature
 (coherence/likelihood.py), which scores stories with the generator's adapter; kept apart from
 both so neither has to import the other.
 """

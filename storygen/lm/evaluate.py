@@ -141,7 +141,7 @@ def _pct(x: float) -> str:
 def make_story(prompt: Prompt, system: str, ctx: EvalContext):
     """(story, seconds) from one system's text stage, exactly as `storygen make` runs it."""
     from ..story import choose_story, make_plan, write_candidates
-    from .lm_backends import LMPlanner, LMWriter
+    from .story_model import LMPlanner, LMWriter
 
     t0 = time.perf_counter()
     if system == "lm":
@@ -310,7 +310,7 @@ def eval_speed(ctx: EvalContext, new_tokens: int = 100) -> dict:
     """Every installed engine on the same batch: 4 prompts, exactly `new_tokens` each."""
     from .data import Encoder, planner_prompt_ids
     from .engines import ct2_available, derive_seed
-    from .lm_backends import load_engine
+    from .story_model import load_engine
 
     engines = {}
     for name in ["hf-int8", "hf"] + (["ct2"] if ct2_available() else []):
