@@ -144,3 +144,31 @@ def test_gold_sets_meet_the_targets():
     result = evaluate("spacy")
     assert result["coref"]["n"] >= 150 and result["coref"]["accuracy"] >= 0.90
     assert result["relations"]["items"] >= 150 and result["relations"]["f1"] >= 0.90
+
+
+@pytest.mark.parametrize("hero, color, text, kept", [
+    ("fox", "silver", "A cheerful fox with a thick silver coat skipped across the tundra.", None),
+    ("turtle", "blue", "The turtle swam to the rock and patted his blue shell with his flippers.", None),
+    ("hen", "purple", "A gentle hen with purple-tipped feathers lived in the orchard.", None),
+    ("princess", "teal", "The princess put on her teal coat and went out into the snow.", "coat"),
+    ("crab", "red", "The crab found an empty shell on the sand and carried it home.", "shell"),
+])
+def test_an_animals_own_coat_or_shell_colours_the_animal(hero, color, text, kept):
+    """'a fox with a silver coat' is a silver fox, not a fox beside a coat; a person's coat and a
+    shell nobody wears stay things of their own."""
+    theme = {"fox": "arctic", "turtle": "underwater", "hen": "farm", "princess": "castle", "crab": "underwater"}[hero]
+    prompt = Prompt(theme=theme, hero=hero, color=color, adjective="shy", seed=1)
+    graph = NLP_BACKENDS.create("spacy").build_graph(text, 1, prompt)
+    ids = {e.id for e in graph.entities}
+    if kept is None:
+        assert not ids & {"coat", "shell", "feather"}, ids
+    else:
+        assert kept in ids
+    assert color in next(e for e in graph.entities if e.hero).attributes
+
+
+def test_a_companions_coat_gives_the_companion_its_colour():
+    prompt = Prompt(theme="arctic", hero="fox", color="teal", adjective="shy", seed=1)
+    graph = NLP_BACKENDS.create("spacy").build_graph("A seal with a grey coat lay on the ice.", 1, prompt)
+    seal = next(e for e in graph.entities if e.id == "seal")
+    assert "grey" in seal.attributes and "coat" not in {e.id for e in graph.entities}

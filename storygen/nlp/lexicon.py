@@ -105,6 +105,11 @@ PART_NOUNS = {"top", "bottom", "side", "edge", "middle", "centre", "center", "fr
 BODY_PARTS = set("head nose back tail shoulder hand paw arm leg foot fin flipper wing beak trunk horn "
                  "neck ear eye mouth tummy belly lap claw fur hair face cheek toe finger tooth "
                  "whisker mane hoof".split())
+# An animal's own covering or markings: part of the animal when an animal has them ("a fox with
+# a thick silver coat", "the turtle patted his blue shell": a silver fox, a blue turtle), a thing
+# of its own otherwise ("the princess put on her coat", "the crab found an empty shell").
+ANIMAL_COVERINGS = set("coat shell feather stripe spot scale wool fleece quill spine prickle antler "
+                       "pelt plumage fluff skin patch marking speckle fur".split())
 QUANTITY = set("school pile bunch group flock herd pair lot handful heap family swarm crowd "
                "couple stack row piece".split())
 WEATHER_VERBS = {"rain", "snow", "pour", "drizzle", "thunder", "hail", "freeze", "storm", "sleet"}

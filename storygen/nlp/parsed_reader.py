@@ -9,6 +9,8 @@ across scenes (coref.py), then entities with their attributes and counts (here),
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..options import load_options
 from ..records import Entity, Prompt, SceneGraph
 from ..object_library import Library, load_library
@@ -16,7 +18,7 @@ from .actions import extract_actions
 from .basic import find_cues
 from .coref import SceneCoref, StoryCoref
 from .holding import holding_relations
-from .lexicon import BODY_PARTS
+from .lexicon import ANIMAL_COVERINGS, BODY_PARTS
 from .parse import Parse, Token, mention_phrase, parse_text
 from .people import person_object
 from .relations import extract_relations
@@ -80,16 +82,21 @@ class ParsedNLP:
 
     def graph(self, scene: SceneCoref, coref: StoryCoref, index: int, prompt: Prompt) -> SceneGraph:
         p = scene.parse
+        worn_by, covered = self._coverings(scene, coref)
+        coverings = {scene.links[i][0] for i in worn_by}
+        # "the ladybug landed on the snail's shell": on the snail, as with a body part
+        links = {i: ((worn_by[i],) if i in worn_by else key) for i, key in scene.links.items()}
         ids = {eid for key in scene.links.values() for eid in key
                if coref.entities[eid].lemma.split()[-1] not in BODY_PARTS
-               and not coref.entities[eid].abstract}
+               and eid not in coverings and not coref.entities[eid].abstract}
         drawable = {eid for eid in coref.entities if self.object_id(coref, eid)}
-        entities = tuple(self._entity(scene, coref, eid, prompt) for eid in _ordered(scene, ids))
+        entities = tuple(self._entity(scene, coref, eid, prompt, covered.get(eid, ())) for eid in _ordered(scene, ids))
         animate = {eid for eid, e in coref.entities.items() if e.animate}
-        relations = tuple(dict.fromkeys(r for r in extract_relations(p, scene.links, animate)
-                                        if r.subject in ids and r.object in ids))
-        actions = tuple(dict.fromkeys(a for a in extract_actions(p, scene.links)
-                                      if a.subject in ids and (a.object is None or a.object in ids)))
+        relations = tuple(dict.fromkeys(r for r in extract_relations(p, links, animate)
+                                        if r.subject in ids and r.object in ids and r.subject != r.object))
+        actions = tuple(dict.fromkeys(a for a in extract_actions(p, links)
+                                      if a.subject in ids and (a.object is None or a.object in ids)
+                                      and a.subject != a.object))
         relations = holding_relations(actions, relations, animate)
         resolved = rewrite(scene, coref, drawable)
         return SceneGraph(index=index, text=p.text, resolved_text=resolved, entities=entities,
@@ -97,7 +104,32 @@ class ParsedNLP:
                           cues=find_cues(resolved, self.places), theme=prompt.theme,
                           backend=self.parser)
 
-    def _entity(self, scene: SceneCoref, coref: StoryCoref, eid: str, prompt: Prompt) -> Entity:
+    def _is_animal(self, coref: StoryCoref, eid: str) -> bool:
+        oid = self.object_id(coref, eid)
+        return oid is not None and self.library.get(oid).category == "animal"
+
+    def _coverings(self, scene: SceneCoref, coref: StoryCoref) -> tuple[dict[int, str], dict[str, list[str]]]:
+        """The entities of this scene that are an animal's own coat, shell, feathers or stripes
+        ("a fox with a silver coat", "his blue shell" of the turtle), and the colours they give
+        their owners: drawn as the animal in that colour, not as a coat or a seashell beside it.
+        -> ({covering token: owner entity id}, {owner: colours})."""
+        p, out, colors = scene.parse, {}, {}
+        for i, key in scene.links.items():
+            t = p.tokens[i]
+            if len(key) != 1 or t.pos != "NOUN" or t.lemma.lower() not in ANIMAL_COVERINGS:
+                continue
+            owners = [scene.links.get(c.i, ()) for c in p.children(i) if c.dep == "poss"]
+            if t.dep == "pobj" and p.tokens[t.head].lemma == "with":
+                owners.append(scene.links.get(p.tokens[t.head].head, ()))
+            owner = next((o[0] for o in owners if len(o) == 1 and o[0] != key[0]), None)
+            if owner is None or not self._is_animal(coref, owner):
+                continue
+            out[i] = owner
+            colors.setdefault(owner, []).extend(_colors_of(p, i, self.colors))
+        return out, colors
+
+    def _entity(self, scene: SceneCoref, coref: StoryCoref, eid: str, prompt: Prompt,
+                covered: Sequence[str] = ()) -> Entity:
         p, e = scene.parse, coref.entities[eid]
         heads = [p.tokens[i] for i, key in scene.links.items() if key == (eid,)
                  and p.tokens[i].pos in ("NOUN", "PROPN")]
@@ -112,6 +144,7 @@ class ParsedNLP:
                 if c.dep == "nummod" or c.lemma.lower() in NUMBERS:
                     count = max(count if e.plural else 1, _number(c))
             attrs += owned_colors(p, t, self.colors)
+        attrs += covered
         if e.hero:
             attrs += [prompt.color, prompt.adjective]
         mention = next((mention_phrase(p, t) for t in heads), e.mention or e.lemma)
@@ -128,6 +161,15 @@ def owned_colors(p: Parse, t: Token, colors: set[str]) -> list[str]:
             for part in p.children(prep.i):
                 if part.lemma.lower() in BODY_PARTS:
                     out += [c.lemma.lower() for c in p.children(part.i) if c.lemma.lower() in colors]
+    return out
+
+
+def _colors_of(p: Parse, i: int, colors: set[str]) -> list[str]:
+    """Colour words modifying token i, also inside a compound modifier ("purple-tipped feathers")."""
+    out = []
+    for c in p.children(i):
+        if c.dep in ("amod", "compound", "npadvmod", "nmod"):
+            out += [w.lemma.lower() for w in (c, *p.children(c.i)) if w.lemma.lower() in colors]
     return out
 
 

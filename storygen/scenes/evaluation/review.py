@@ -223,7 +223,9 @@ def _context(item: SceneItem) -> tuple[str, str, str]:
     """(heading, hero line, previous scene's text) for a reviewer who does not know the story."""
     s, p = item.story, item.story.prompt
     heading = f"{s.title} ({item.story_id}, scene {item.number} of {len(s.scenes)})"
-    hero = f"the {p.adjective} {p.color} {p.hero}; theme: {p.theme}"
+    # the colour is the book's, not necessarily the hero's body: the text says what wears it
+    # ("a bear who found pink mittens" is a brown bear with pink mittens)
+    hero = f"the {p.adjective} {p.hero}; theme: {p.theme}; the book's colour: {p.color} (the text says what is {p.color})"
     before = s.scenes[item.number - 2] if item.number > 1 else ""
     return heading, hero, before
 
