@@ -154,3 +154,17 @@ def test_the_shipped_sky_file_loads_and_the_gold_books_pass():
 ])
 def test_speech_distance_and_passing_weather_do_not_move_the_scene(theme, scenes, expected):
     assert [p[0] for p in places(theme, scenes)] == expected
+
+
+def test_a_time_gone_by_and_a_habit_are_not_the_scenes_sky():
+    # read in a blind picture review: night drawn for "last night's wind", rain for "when it rained"
+    got = places("farm", ["One morning the pig found an owl. Last night's wind had knocked his tree down.",
+                          "The pig stacked sticks into a hut.",
+                          "When it rained, the animals got soaked. The pig wished for a roof.",
+                          "The next day it poured, and they all stood under the new roof."])
+    assert [g[1] for g in got] == ["day", "day", "day", "day"]
+    assert [g[2] for g in got] == [(), (), (), ("rain",)]
+    got = places("jungle", ["After a week of rain, the waterfall grew louder.", "The tiger climbed the rocks.",
+                            "The bees had been wet since the night before. Now the hive was dry."])
+    assert [g[2] for g in got] == [(), (), ()] and got[2][1] == "day"
+    assert places("farm", ["It rained all morning.", "When it started to rain again, the pig ran."])[1][2] == ("rain",)

@@ -45,6 +45,8 @@ class SkyCues(Record):
     made_of: tuple[str, ...] = ()
     movers: tuple[str, ...] = ()
     lights: tuple[str, ...] = ()
+    past_before: tuple[str, ...] = ()  # "last night": a time gone by, not the scene's
+    past_after: tuple[str, ...] = ()  # "the night before"
 
 
 @dataclass(frozen=True)
@@ -124,9 +126,15 @@ class SkyReader:
 
     def light(self, words: list[str]) -> Optional[str]:
         """The light of the last time phrase, or None when the scene names no time; a time only
-        wished for ("she had always wanted to see the northern lights") is not the scene's."""
-        hits = [h for h in self.time.find(words) if not self._unreal(words, h[0], things=False)]
+        wished for ("she had always wanted to see the northern lights") is not the scene's, nor
+        one gone by ("last night's wind had knocked his tree down", "the night before")."""
+        hits = [h for h in self.time.find(words) if not self._unreal(words, h[0], things=False)
+                and not self._past(words, h[0], h[1])]
         return TIMES[hits[-1][2]] if hits else None
+
+    def _past(self, words: list[str], start: int, end: int) -> bool:
+        return (start > 0 and words[start - 1] in self.cues.past_before) or \
+            (end < len(words) and words[end] in self.cues.past_after)
 
     def _negated(self, words: list[str], start: int) -> bool:
         """A negator right before, or with only fillers between ("not a drop of rain"); "did not
@@ -147,7 +155,10 @@ class SkyReader:
         if things and start > 0 and words[start - 1] in self.cues.made_of:
             return True
         follows = things and start + 1 < len(words) and words[start + 1] in self.cues.things
-        return follows or bool(self.unreal.find(words[lo:start]))
+        # "When it rained, the animals got soaked": what happened each time, not this scene's sky
+        habit = things and start >= 2 and words[start - 2:start] == ["when", "it"] and \
+            (start == 2 or words[start - 3] == END)
+        return follows or habit or bool(self.unreal.find(words[lo:start]))
 
     def read(self, words: list[str], before: Sky) -> tuple[Sky, Optional[str], tuple[str, ...]]:
         events = [(s, e, k) for s, e, k in self.weather.find(words)]
