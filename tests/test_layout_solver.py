@@ -213,10 +213,14 @@ def test_background_comes_from_theme_and_cues():
     assert lay(outside, "pig").background.id == "farm-farmyard-day-night"
 
 
-def test_a_scene_with_nothing_drawable_still_has_a_background():
+def test_a_scene_with_nothing_drawable_has_its_background_and_the_hero():
+    # a picture book shows its hero on every page, also where the text names only others
     g = graph("space", [Entity(id="e0", lemma="gizmo", mention="gizmo", object_id=None)])
     layout = lay(g, "robot")
-    assert layout.objects == () and layout.background.id == "space-starfield"
+    assert [o.object_id for o in layout.objects] == ["robot"] and layout.background.id == "space-starfield"
+    assert layout.objects[0].entity == "robot" and layout.objects[0].tint is not None
+    hero_named = graph("space", [ent("robot", True)])
+    assert [o.object_id for o in lay(hero_named, "robot").objects] == ["robot"]  # not a second one
 
 
 def test_small_canvas_keeps_everything_in_frame():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from ...records import Box, PlacedObject, Prompt, SceneGraph, SceneLayout
+from ...records import Box, Entity, PlacedObject, Prompt, SceneGraph, SceneLayout
 from ...object_library import Library, load_library
 from ..backgrounds.choose import choose_background, variant_of
 from ..backgrounds.library import BackgroundLibrary, load_backgrounds
@@ -39,6 +39,20 @@ ANIMATION = {
 PIXEL_PARAMS = {"bob", "hop", "swim"}  # amplitude scales with the box height
 
 
+def with_hero(graph: SceneGraph, prompt: Prompt, lib: Library) -> SceneGraph:
+    """The graph with the hero in it: a picture book shows its hero on every page, also where
+    the text speaks only of the others ("a sparrow was splashing in the bowl" in the caterpillar's
+    race: a blind reviewer missed the caterpillar). A graph without the hero's kind in the
+    library is left as it is."""
+    oid = lib.lookup(prompt.hero)
+    if any(e.hero for e in graph.entities) or oid is None or graph.entities and any(
+            e.id == prompt.hero for e in graph.entities):
+        return graph
+    hero = Entity(id=prompt.hero, lemma=prompt.hero, mention=f"the {prompt.hero}", object_id=oid,
+                  attributes=(prompt.color, prompt.adjective), hero=True)
+    return replace(graph, entities=(hero, *graph.entities))
+
+
 def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: int, height: int,
                    seed: int, library: Library | None = None,
                    backgrounds: BackgroundLibrary | None = None,
@@ -58,6 +72,7 @@ def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: in
     geo = geo_of(variant, theme, width, height)
     shown = scenery(graph, variant) | yardsticks(graph)  # "like a little umbrella": not here
     drawn = replace(graph, entities=tuple(e for e in graph.entities if e.id not in shown))
+    drawn = with_hero(drawn, prompt, lib)
     atts = attachments(drawn, lib, outfit.worn)
     drawn = replace(drawn, relations=with_relations(drawn, atts))
     items = select_items(drawn, lib, geo, skip=frozenset(a.item for a in atts),
