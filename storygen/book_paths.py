@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-STORY, PLAN, CANDIDATES, MANIFEST = "story.json", "plan.json", "candidates.json", "manifest.json"
+PROMPT, PLAN, CANDIDATES = "prompt.json", "plan.json", "candidates.json"
+STORY, MANIFEST = "story.json", "manifest.json"
 HTML, PDF, EPUB = "book.html", "book.pdf", "book.epub"
 SCENES_DIR, AUDIO_DIR = "scenes", "audio"
 PICTURE = "scene.png"
@@ -36,6 +37,18 @@ class BookPaths:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", Path(self.root))
+
+    @property
+    def prompt(self) -> Path:
+        return self.root / PROMPT
+
+    @property
+    def plan(self) -> Path:
+        return self.root / PLAN
+
+    @property
+    def candidates(self) -> Path:
+        return self.root / CANDIDATES
 
     @property
     def story(self) -> Path:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .book_paths import BookPaths
 from .errors import ConsentError, OutputError, RecordError, StorygenError
 from .io import read_json, write_record, write_text
 from .records import ConsentRecord
@@ -161,9 +162,10 @@ def revoke(profile: str = "default") -> list[str]:
 def _book_profile(book: Path) -> str | None:
     """The profile a book folder was made for: from its manifest, or, where that is damaged,
     from its prompt.json (a damaged book is still deleted with its profile); None if neither."""
-    for name, kind in (("manifest.json", "book_manifest"), ("prompt.json", "prompt")):
+    paths = BookPaths(book)
+    for path, kind in ((paths.manifest, "book_manifest"), (paths.prompt, "prompt")):
         try:
-            data = read_json(book / name) if (book / name).is_file() else None
+            data = read_json(path) if path.is_file() else None
         except RecordError:
             continue
         if isinstance(data, dict) and data.get("kind") == kind:

@@ -70,13 +70,14 @@ def run_stages(prompt: Prompt, book: Path, settings: Settings,
         seconds[name] = round(time.perf_counter() - t0, 3)
         return result
 
-    write_record(book / "prompt.json", prompt)
+    paths = BookPaths(book)
+    write_record(paths.prompt, prompt)
     plan = timed("plan", make_plan, prompt, b.planner)
-    write_record(book / "plan.json", plan)
+    write_record(paths.plan, plan)
     cands = timed("write", write_candidates, plan, settings.candidates, b.writer)
     story, cands = timed("rank", choose_story, cands, b.ranker, b.writer, settings.max_regenerations)
-    write_record(book / "candidates.json", cands)
-    write_record(BookPaths(book).story, story)
+    write_record(paths.candidates, cands)
+    write_record(paths.story, story)
     timed("scene", run_scenes, story, book, settings)
     timed("narrate", run_narrate, story, book, *narration_choice(settings))
     timed("music", run_music, story, book, b.music)
