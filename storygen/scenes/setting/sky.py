@@ -47,6 +47,7 @@ class SkyCues(Record):
     lights: tuple[str, ...] = ()
     past_before: tuple[str, ...] = ()  # "last night": a time gone by, not the scene's
     past_after: tuple[str, ...] = ()  # "the night before"
+    habits: tuple[str, ...] = ()  # opening a sentence right before a weather word: "When it rained, ..."
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class SkyReader:
         self.ended_by = Phrases((p, "end") for p in c.ended_by)
         self.drought_time = Phrases((p, "long") for p in c.drought_time)
         self.unreal = Phrases((p, "unreal") for p in c.unreal)
+        self.habits = Phrases((p, "habit") for p in c.habits)
         self._sky_words = Phrases([(p, "x") for ps in (*c.time.values(), *c.weather.values())
                                    for p in ps] + [(p, "x") for p in (*c.clear, *c.new_day)])
 
@@ -156,8 +158,8 @@ class SkyReader:
             return True
         follows = things and start + 1 < len(words) and words[start + 1] in self.cues.things
         # "When it rained, the animals got soaked": what happened each time, not this scene's sky
-        habit = things and start >= 2 and words[start - 2:start] == ["when", "it"] and \
-            (start == 2 or words[start - 3] == END)
+        opens = lo == 0 or words[lo - 1] == END
+        habit = things and opens and any(s == 0 and e == start - lo for s, e, _ in self.habits.find(words[lo:start]))
         return follows or habit or bool(self.unreal.find(words[lo:start]))
 
     def read(self, words: list[str], before: Sky) -> tuple[Sky, Optional[str], tuple[str, ...]]:
