@@ -101,7 +101,7 @@ class Decoding(Record):
 
 
 def decode_problems(s: DecodeSettings, key: str) -> list[str]:
-    """What is wrong with one DecodeSettings, each with its key (settings files and --decode)."""
+    """What is wrong with one DecodeSettings, each with its key (read from a settings file)."""
     bad = []
     if s.engine not in ENGINES:
         bad.append(f"{key}.engine: {s.engine!r} is not an engine; choose one of: {', '.join(ENGINES)}")

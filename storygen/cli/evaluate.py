@@ -36,7 +36,7 @@ _CARD_SECTIONS = {"generator": ("compare", "perplexity", "speed")}
 
 def decode_overrides(pairs: tuple[str, ...]) -> dict:
     """--decode KEY=VALUE pairs as DecodeSettings fields, typed like the field's default."""
-    from ..lm.recipe import DecodeSettings
+    from ..config import DecodeSettings
 
     defaults = DecodeSettings().to_dict()
     out: dict = {}

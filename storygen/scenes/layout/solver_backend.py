@@ -45,8 +45,7 @@ def with_hero(graph: SceneGraph, prompt: Prompt, lib: Library) -> SceneGraph:
     race: a blind reviewer missed the caterpillar). A graph without the hero's kind in the
     library is left as it is."""
     oid = lib.lookup(prompt.hero)
-    if any(e.hero for e in graph.entities) or oid is None or graph.entities and any(
-            e.id == prompt.hero for e in graph.entities):
+    if oid is None or any(e.hero or e.id == prompt.hero for e in graph.entities):
         return graph
     hero = Entity(id=prompt.hero, lemma=prompt.hero, mention=f"the {prompt.hero}", object_id=oid,
                   attributes=(prompt.color, prompt.adjective), hero=True)
