@@ -155,3 +155,20 @@ def test_the_adjective_solves_the_problem_and_tellings_do_not_repeat():
     plans = [make_plan(Prompt(adjective=a, **prompt)) for a in ("clumsy", "shy")]
     clumsy, shy = (write_candidates(p, k=1).candidates[0] for p in plans)
     assert "clumsy" in clumsy.scenes[3] and "shy" in shy.scenes[3] and clumsy.scenes[3] != shy.scenes[3]
+
+
+def test_a_lost_thing_leaves_its_own_trail_not_footprints():
+    """A lost thing cannot walk: the lost-and-found turn follows the theme's `trails` (what a thing
+    leaves as it rolls or slides away), never the mystery's creature-made `clues` (footprints),
+    which left a five-year-old asking whose footprints led to a telescope."""
+    b = load_baselines()
+    plot = b.plots["lost and found"]
+    lines = [s for spec in plot.scenes for v in (*spec.variants, *(x for vs in spec.by_adjective.values()
+                                                                   for x in vs)) for s in v]
+    assert any("{trail}" in s for s in lines) and not any("{clue}" in s for s in lines)
+    for theme, bank in b.themes.items():
+        assert len(bank.trails) >= 2, theme
+        assert not any(w in t for t in bank.trails for w in ("footprint", "pawprint")), theme
+    trails = {t for bank in b.themes.values() for t in bank.trails}
+    told = [" ".join(s.scenes) for s in _all_stories("lost and found")]
+    assert any(t in story for story in told for t in trails)

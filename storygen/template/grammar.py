@@ -49,7 +49,8 @@ class ThemeBank(Record):
     treats: tuple[str, ...]
     storms: tuple[str, ...]
     calms: tuple[str, ...]
-    clues: tuple[str, ...]
+    clues: tuple[str, ...]  # a trail someone made (footprints): the mystery's creature, a journey's friend
+    trails: tuple[str, ...]  # a trail a lost thing leaves by itself as it rolls or slides away
     stuck: tuple[str, ...]
     home: str
     at: dict[str, str]  # place -> how to say "at" it ("on the moon", "by the pond")
@@ -248,6 +249,7 @@ def draw(prompt, seed: int) -> tuple[str, dict[str, str]]:
     # drawn last, so that adding it kept every earlier draw (and book) of a seed as it was
     stranger_p = PRONOUNS[b.pronouns.get(slots["stranger"]) or rng.choice(("she", "he"))]
     slots.update(spron=stranger_p[0], sobj=stranger_p[1], sposs=stranger_p[2])
+    slots["trail"] = rng.choice(bank.trails)  # drawn after the stranger for the same reason
     return plot, with_places(slots, bank)
 
 
