@@ -298,3 +298,19 @@ def test_unheld_things_rest_on_the_ground_outdoors():
     assert zone_of(lib.get("picture"), False, outdoors) == "ground"
     assert zone_of(lib.get("picture"), False, indoors) == "wall"
     assert zone_of(lib.get("book"), True, outdoors) == "middle"  # a hero is never pushed down
+
+
+def test_a_bird_that_sits_is_on_the_ground_and_a_flying_one_in_the_sky():
+    """'The fox and the raven sat side by side' drew the raven overhead: a sitting, standing or
+    sleeping bird is on the ground; one that flies (even if it also sits) stays up."""
+    from dataclasses import replace
+    from storygen.records import Action
+    lib = load_library()
+    geo = geo_of(load_backgrounds().variant("arctic", "snowfield-day"), "arctic", W, H)
+    base = graph("arctic", [ent("fox", True), ent("raven", obj="blackbird")])
+    zone = {}
+    for name, acts in (("none", ()), ("sat", (Action("raven", "sit"),)),
+                       ("sat, flew", (Action("raven", "sit"), Action("raven", "fly")))):
+        items = select_items(replace(base, actions=acts), lib, geo)
+        zone[name] = next(i.zone for i in items if i.key == "raven")
+    assert zone == {"none": "sky", "sat": "ground", "sat, flew": "sky"}

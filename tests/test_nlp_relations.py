@@ -172,3 +172,34 @@ def test_a_companions_coat_gives_the_companion_its_colour():
     graph = NLP_BACKENDS.create("spacy").build_graph("A seal with a grey coat lay on the ice.", 1, prompt)
     seal = next(e for e in graph.entities if e.id == "seal")
     assert "grey" in seal.attributes and "coat" not in {e.id for e in graph.entities}
+
+
+@pytest.mark.parametrize("text, want, unwanted", [
+    # a thing "with" a creature's intransitive verb is in its hands; a creature with it, beside it
+    ("The owl waited by the gate with a lantern.", ("lantern", "held_by", "owl"), None),
+    ("The goat trotted home with his kitten.", ("kitten", "near", "goat"), None),
+    # not what something is done with, not a body part
+    ("The pig filled the bucket with water.", None, "held_by"),
+    ("The seal nudged the ball with her nose.", None, "held_by"),
+    # a participle's doer is the noun it modifies
+    ("The yard was full of children holding balloons.", ("balloon", "held_by", "child"), None),
+    # together without a landmark noun
+    ("The hen and the duck sat side by side.", ("duck", "near", "hen"), None),
+    ("The cat and the dog slept next to each other.", ("dog", "near", "cat"), None),
+    ("The bear cuddled the little rabbit.", ("rabbit", "near", "bear"), None),
+    ("The goose and the frog waited outside the barn.", ("goose", "near", "barn"), None),
+])
+def test_relations_without_a_place_preposition(nlp, text, want, unwanted):
+    got = rels(nlp.build_graph(text, 1, Prompt(theme="farm", hero="pig", color="red", adjective="kind")))
+    if want:
+        assert want in got, got
+    if unwanted:
+        assert not any(r[1] == unwanted for r in got), got
+
+
+def test_together_is_the_clause_that_says_so(nlp):
+    """'together' in a second clause joins that clause's subjects, not the first one's."""
+    g = nlp.build_graph("The fox sat down alone, and the owl and the hen played together.", 1,
+                        Prompt(theme="forest", hero="fox", color="red", adjective="kind"))
+    got = rels(g)
+    assert ("hen", "near", "owl") in got and not any("fox" in (r[0], r[2]) for r in got), got

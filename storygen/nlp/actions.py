@@ -26,6 +26,13 @@ def extract_actions(p: Parse, links: dict[int, tuple[str, ...]]) -> list[Action]
             objects = [c for c in kids if c.dep == "nsubjpass"]
         else:
             subjects = list(dict.fromkeys(x for s in clause_subjects(p, v) for x in with_conj(p, s)))
+            if not subjects and v.tag == "VBG":
+                # "children holding kites", "a snowman waving a flag": the noun the participle
+                # modifies does it (a past participle, "a kite tied to a post", is done to it);
+                # the parser hangs that noun on the participle ("full of children holding ...")
+                # as often as the other way round
+                before = [c for c in kids if c.dep == "npadvmod" and c.i < v.i and c.pos == "NOUN"]
+                subjects = with_conj(p, p.tokens[v.head]) if v.dep == "acl" and v.head != v.i else before
             objects = [c for c in kids if c.dep == "dobj"]
         obj_ids = [e for o in objects for e in entity_ids(p, o, links)] or [None]
         for s in subjects:

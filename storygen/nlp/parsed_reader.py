@@ -4,8 +4,9 @@ Registered as nlp backends "spacy" and "stanza" (storygen/backends.py names the 
 bottom of this module). Per scene: parse with the hero phrase protected (parse.py; the parser
 is found through storygen.backends.PARSERS), coreference with the story's context carried
 across scenes (coref.py), then entities with their attributes and counts (here), relations
-(relations.py), actions (actions.py), held_by/riding_on (holding.py), the resolved text
-(rewrite.py) and the place/time cues (basic.find_cues, shared with the baseline reader).
+(relations.py), actions (actions.py), held_by/riding_on (holding.py), who is together
+(together.py), the resolved text (rewrite.py) and the place/time cues (basic.find_cues, shared
+with the baseline reader).
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from ..object_library import Library, load_library
 from .actions import extract_actions
 from .basic import find_cues
 from .coref import SceneCoref, StoryCoref
-from .holding import holding_relations
+from .holding import holding_relations, with_phrases
+from .together import together_relations
 from .lexicon import ANIMAL_COVERINGS, BODY_PARTS
 from .parse import Parse, Token, mention_phrase, parse_text
 from .people import person_object
@@ -97,7 +99,13 @@ class ParsedNLP:
         actions = tuple(dict.fromkeys(a for a in extract_actions(p, links)
                                       if a.subject in ids and (a.object is None or a.object in ids)
                                       and a.subject != a.object))
-        relations = holding_relations(actions, relations, animate)
+        held = tuple(r for r in with_phrases(p, links, animate) if r.subject in ids and r.object in ids
+                     and not any(x.subject == r.subject for x in relations))
+        relations = holding_relations(actions, relations + held, animate)
+        have = {(r.subject, r.object) for r in relations} | {(r.object, r.subject) for r in relations}
+        relations += tuple(r for r in together_relations(p, links, actions, animate)
+                           if r.subject in ids and r.object in ids and r.subject != r.object
+                           and (r.subject, r.object) not in have)
         resolved = rewrite(scene, coref, drawable)
         return SceneGraph(index=index, text=p.text, resolved_text=resolved, entities=entities,
                           relations=relations, actions=actions,
@@ -144,6 +152,8 @@ class ParsedNLP:
                 if c.dep == "nummod" or c.lemma.lower() in NUMBERS:
                     count = max(count if e.plural else 1, _number(c))
             attrs += owned_colors(p, t, self.colors)
+        if any(c.dep == "appos" for t in heads for c in p.children(t.i)):
+            count = 1  # "her friends the rabbit and the mole": the apposition names each one
         attrs += covered
         if e.hero:
             attrs += [prompt.color, prompt.adjective]

@@ -25,6 +25,7 @@ PREPS = {
     "up": "on", "in": "in", "inside": "in", "into": "in", "within": "in", "near": "near",
     "beside": "near", "by": "near", "alongside": "near", "around": "near", "among": "near",
     "amongst": "near", "against": "near", "behind": "behind", "between": "between",
+    "outside": "near",  # "stood outside the door": at it, on its far side from the room
 }
 # (preposition, part noun) + "of X": "in front of", "on top of", "to the left of", "at the edge of"
 PART_PREDICATE = {
@@ -43,7 +44,7 @@ CLOTHES = set("suit goggles coat dress cloak scarf hat boot jacket sweater pyjam
 GROUND = set("sand water grass mud snow ice ground floor air sky dirt soil hay straw".split())
 PLACE_VERBS = set("put place lay set hang drop throw toss hide keep leave plant find see spot "
                   "notice carry hold wear balance stick bury pile stack spin build push pour tuck "
-                  "store lose drag bring discover tie fix lift".split())
+                  "store lose drag bring discover tie fix lift hear smell".split())
 NEGATORS = {"not", "n't", "never", "no", "nowhere"}
 
 

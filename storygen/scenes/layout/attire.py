@@ -34,7 +34,7 @@ SLOT_SIZE = {"head": 0.34, "face": 0.24, "neck": 0.30, "back": 0.45, "feet": 0.2
              "hand": 0.34}
 WEAR_VERBS = {"wear", "don", "put"}
 HOLD_VERBS = {"hold", "carry", "clutch", "grab", "grip", "lift", "wave", "balance", "swing", "hug",
-              "raise", "offer", "bring"}
+              "raise", "offer", "bring", "fetch", "pick"}
 # owners drawn already wearing headwear (the princess's crown, the cook's hat): the share of
 # their head's drawn height it covers (the library `head` of a bust/face on a body). A hat or
 # crown the text puts on them is drawn over that one, in its place, so the picture shows one

@@ -20,6 +20,10 @@ MAX_COPIES = 4
 DEPTH_MIN = 0.72  # a ground object at the back of the ground band is drawn this much smaller
 LANDMARK_PREDICATES = ("in", "on", "behind", "in_front_of", "below", "above", "riding_on")
 SUPPORTED = ("on", "in", "above", "below", "riding_on")  # a subject of these is placed by its relation
+# a bird or a bee that sits, stands or sleeps is on the ground, not flying ("the fox and the
+# raven sat side by side" showed the raven overhead)
+GROUNDED_VERBS = {"sit", "stand", "perch", "sleep", "nap", "rest", "lie", "waddle", "walk", "hop",
+                  "land", "settle", "curl", "doze", "wait", "nest"}
 BIGGER_CAP = 0.62  # of the frame height: a thing bigger than the hero in life grows up to this
 BIGGER_STEP = 0.10  # ... by this share of the hero's height per size class it is above the hero
 COMPARED_CATEGORIES = ("animal", "character", "vehicle")
@@ -223,6 +227,8 @@ def select_items(graph: SceneGraph, lib: Library, geo: Geo, skip: frozenset[str]
     landmarks = {r.object for r in rels if r.predicate in LANDMARK_PREDICATES}
     supported = {r.subject for r in rels if r.predicate in SUPPORTED}
     pairs = [p for p in drawable(graph, lib) if p[0].id not in skip]
+    grounded = {a.subject for a in graph.actions if a.verb in GROUNDED_VERBS} - {
+        a.subject for a in graph.actions if a.verb in ("fly", "soar", "flutter", "hover", "glide")}
     hero = _hero_size(pairs, compared, lambda o: zone_of(o, True, geo), geo)
     pairs.sort(key=lambda p: (not p[0].hero, p[0].id not in related))
     items: list[Item] = []
@@ -233,6 +239,8 @@ def select_items(graph: SceneGraph, lib: Library, geo: Geo, skip: frozenset[str]
             if copy >= (1 if entity.hero else copies(entity, obj)):
                 continue
             zone = zone_of(obj, entity.hero and copy == 0, geo)
+            if zone in ("sky", "high") and entity.id in grounded and obj.category == "animal":
+                zone = "ground"
             base = _base_height(entity, obj, zone, geo, compared, hero)
             big = entity.id in landmarks and copy == 0
             # a landmark may grow until it can hold what relates to it (a hero in a shell)
