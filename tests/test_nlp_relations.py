@@ -203,3 +203,12 @@ def test_together_is_the_clause_that_says_so(nlp):
                         Prompt(theme="forest", hero="fox", color="red", adjective="kind"))
     got = rels(g)
     assert ("hen", "near", "owl") in got and not any("fox" in (r[0], r[2]) for r in got), got
+
+
+def test_an_apposition_names_each_friend_once(nlp):
+    """'Her friends the rabbit and the mole' are one rabbit and one mole, not three rabbits."""
+    prompt = Prompt(theme="forest", hero="hedgehog", color="red", adjective="kind")
+    named = {e.id: e.count for e in nlp.build_graph(
+        "Her friends the rabbit and the mole stood by the door.", 1, prompt).entities}
+    plain = {e.id: e.count for e in nlp.build_graph("Her friends stood by the door.", 1, prompt).entities}
+    assert named["friend"] == named["mole"] == 1 and plain["friend"] > 1
