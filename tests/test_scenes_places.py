@@ -76,6 +76,12 @@ def test_new_objects_are_drawable_in_every_theme_with_their_licence(lib):
      ["farmyard-day", "farmyard-day"]),
     # the porch of a house is outside it
     ("farm", ["The cat slept on the porch of the farmhouse."], ["farmyard-day"]),
+    # another theme's word names a place here: under the sea "the garden" is the coral garden,
+    # while in the garden theme it is the whole book and moves nothing
+    ("underwater", ["The turtle hid in a dark cave.", "He swam to the middle of the garden."],
+     ["cave", "reef-day"]),
+    ("garden", ["The snail slept in the shed.", "Rain fell on the whole garden."],
+     ["garden-shed", "garden-shed"]),
 ])
 def test_whole_places_are_the_backgrounds(theme, scenes, expected):
     assert [s.variant for s in read_book(theme, scenes)] == expected

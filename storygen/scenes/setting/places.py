@@ -44,9 +44,13 @@ SCORES = {("outside", "in"): 3, ("outside", "at"): 3, ("outside", "near"): 3,
           ("outside", "bare"): 2, ("inside", "in"): 3, ("inside", "at"): 2, ("inside", "bare"): 1}
 _NOT_PLACES = {"night", "dark", "midnight", "evening", "morning", "indoors"}  # times, not places
 # The theme itself ("a storm rolled over the jungle", "the sun shone on the castle"): said of
-# the whole world of the book, so it never moves a scene away from where it is.
+# the whole world of the book, so it never moves a scene away from where it is. Another theme's
+# word is generic too unless a place of this theme is called so: under the sea, "the garden" is
+# the coral garden, in the garden theme it is the whole book.
 GENERIC = {"jungle", "farm", "castle", "arctic", "forest", "woods", "wood", "garden", "sea", "ocean",
            "space", "outer space"}
+THEME_WORDS = {"underwater": {"sea", "ocean"}, "forest": {"forest", "woods", "wood"},
+               "space": {"space", "outer space"}}
 # "thunder rumbled over the towers": weather passing over a place is not a visit to it
 WEATHER_WORDS = {"storm", "thunder", "rain", "wind", "clouds", "cloud", "fog", "mist", "snow",
                  "lightning", "hail", "snowstorm", "blizzard", "sandstorm"}
@@ -73,6 +77,8 @@ class PlaceReader:
         # a cue two variants share ("bank": the stream's and the pond's) labels only the first
         # in `phrases`; at the other, it names where we already are
         self.own = {v.name: set(v.cues) | set(v.shows) for v in self.tb.variants}
+        cues = {c for v in self.tb.variants for c in v.cues}
+        self.generic = THEME_WORDS.get(theme, {theme}) | (GENERIC - cues)
 
     def _use(self, words: list[str], start: int, here: str) -> str:
         """in | at | near | from | bare: the nearest place preposition before the cue; "seen"
@@ -112,7 +118,7 @@ class PlaceReader:
             if end < len(words) and words[end] in NOT_PLACE_AFTER:
                 continue
             cue = " ".join(words[start:end])
-            if cue in GENERIC:
+            if cue in self.generic:
                 continue
             if name != here and _plural_of(cue, self.own[here]):
                 name = here  # "sat on the bank" at the forest pond: the pond's bank
