@@ -212,3 +212,10 @@ def test_an_apposition_names_each_friend_once(nlp):
         "Her friends the rabbit and the mole stood by the door.", 1, prompt).entities}
     plain = {e.id: e.count for e in nlp.build_graph("Her friends stood by the door.", 1, prompt).entities}
     assert named["friend"] == named["mole"] == 1 and plain["friend"] > 1
+
+
+def test_every_and_each_draw_several(nlp):
+    prompt = Prompt(theme="underwater", hero="turtle", color="blue", adjective="shy")
+    counts = {t: {e.id: e.count for e in nlp.build_graph(t, 1, prompt).entities}["fish"]
+              for t in ("Every fish in the reef came to listen.", "The fish swam by.")}
+    assert counts["Every fish in the reef came to listen."] > 1 and counts["The fish swam by."] == 1

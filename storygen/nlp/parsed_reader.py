@@ -152,6 +152,9 @@ class ParsedNLP:
                 if c.dep == "nummod" or c.lemma.lower() in NUMBERS:
                     count = max(count if e.plural else 1, _number(c))
             attrs += owned_colors(p, t, self.colors)
+        if count == 1 and any(c.dep in ("det", "predet") and c.lower in ("every", "all", "each")
+                              for t in heads for c in p.children(t.i)):
+            count = PLURAL_COUNT  # "every fish came to listen": several are drawn
         if any(c.dep == "appos" for t in heads for c in p.children(t.i)):
             count = 1  # "her friends the rabbit and the mole": the apposition names each one
         attrs += covered
