@@ -92,6 +92,11 @@ def derived(body: str, how: dict, name: str) -> str:
         if at < 0:
             raise SystemExit(f"DERIVED[{name!r}]: {how['cut_after']!r} is not in the icon")
         body = body[:body.index("/>", at) + 2]
+    for text, transform in how.get("transform", {}).items():  # shrink or move one part
+        body, n = re.subn(r"(<path[^>]*" + re.escape(text) + r"[^>]*/>)",
+                          lambda m: f'<g transform="{transform}">{m.group(1)}</g>', body)
+        if n != 1:
+            raise SystemExit(f"DERIVED[{name!r}]: {text!r} matched {n} elements, expected 1")
     for old, new in how.get("recolor", {}).items():
         body = re.sub(re.escape(old), new, body, flags=re.IGNORECASE)
     return body + how.get("add", "")

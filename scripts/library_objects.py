@@ -106,7 +106,11 @@ DERIVED = {
                         'd="M15 23.5L7.5 1.5L24 20.5z"/>'
                         '<path fill="none" stroke="#e2a610" stroke-width="0.9" '
                         'd="M11.5 12.5l6.5-2.5M13.6 18.2l6.7-2.6M9.6 6.8l5-1.9"/>')},
-    "hen": {"note": "Noto rooster recoloured white with a brown-grey tail (a hen) by storygen",
+    # a hen, not a white rooster: a small comb, and the tall sickle tail cut down to a short one
+    "hen": {"note": "Noto rooster recoloured white with a brown-grey tail, its comb made small and "
+                    "its tail short (a hen) by storygen",
+            "transform": {'d="M52.83 29.41': "translate(40 27) scale(0.6) translate(-40 -27)",
+                          'd="m55.22 50.71': "translate(58 88) scale(0.72 0.62) translate(-58 -88)"},
             "recolor": {"#ffb903": "#fbfbfb", "#d27856": "#e9e6e1", "#8d5e50": "#dcd6ce",
                         "#5a7439": "#cfc8be", "#34642e": "#b9b0a4", "#315427": "#a79d90",
                         "#a42e1a": "#e53935"}},
