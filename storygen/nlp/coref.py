@@ -4,34 +4,48 @@ No coreference model is reachable offline, so this is a salience model in the sp
 Lappin & Leass (1994) with a centering-style preference for the previous sentence's subject:
 - nominal mentions link by lemma ("the silly teal mermaid" ... "the mermaid"), by given name
   ("a mermaid called Coral" ... "Coral") and by predicate nominal ("the fruit was a mango");
-- a pronoun's candidates are filtered by number, gender, animacy and binding (a non-reflexive
-  object pronoun never names its own clause's subject or objects), then ranked by salience:
-  (100 + role weight) per mention, decayed by DECAY per sentence, plus parallel-role, hero and
-  it-for-animals terms. "they" may take a plural entity, a coordinated group ("the mermaid and
-  the crab") or, failing both, the two most salient characters still in mind.
+- a pronoun's candidates are filtered by number, gender, animacy and binding (binding.py: a
+  non-reflexive object pronoun never names its own clause's subject or objects), then ranked
+  by salience: (100 + role weight) per mention, decayed by DECAY per sentence, plus
+  parallel-role, hero and it-for-animals terms, and the selectional preferences of the words
+  around the pronoun (preferences.py: "it landed" wants a flier, "until it was full" a
+  container, "lent Mia her umbrella because she had forgotten hers" the one who got it); a
+  tie goes to the nearer mention. "they" may take a plural entity, a coordinated group ("the
+  mermaid and the crab", "Mom, Dad and Ava") or, failing both, the two most salient
+  characters still in mind.
 `StoryCoref.add_scene(parse)` is incremental, so scene N sees scenes 1..N-1.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .lexicon import (ABSTRACT, ANIMALS, BODY_PARTS, FEMALE, FEMALE_NAMES, HUMANS, KIN, MALE,
-                      MALE_NAMES, PEOPLE, ROLE_NOUNS, it_preference)
-from .mentions import ecm, is_name, noun_lemma, pleonastic, role_class, role_of
-from .parse import (SUBJ, Parse, Token, arguments, clause_subject, copula_subject,
-                    given_name, governing_verb, mention_phrase, noun_number)
+from .lexicon import (ABSTRACT, ANIMALS, BODY_PARTS, FEMALE, FEMALE_NAMES, HUMANS, MALE,
+                      MALE_NAMES, PEOPLE, ROLE_NOUNS)
+from .binding import banned as binding_banned, cataphor
+from .mentions import (INDEPENDENT_POSSESSIVES, is_name, noun_lemma, painted_noun, pleonastic,
+                       role_class, role_of)
+from .preferences import clause_target, fits, it_words, placed, placements, wanted
+from .parse import (SUBJ, Parse, Token, clause_subject, copula_subject, given_name, mention_phrase,
+                    noun_number)
 
 DECAY = 0.3  # salience kept per sentence back: steep, so the last sentence dominates
-ROLE_WEIGHT = {"subj": 80, "there": 70, "obj": 50, "dative": 40, "obl": 30, "poss": 30, "other": 20}
+ROLE_WEIGHT = {"subj": 80, "there": 70, "obj": 50, "dative": 40, "obl": 30, "poss": 30, "other": 20,
+               "embedded": 10}
 PARALLEL, HERO, AMBIGUOUS_PLURAL, FALLBACK_GROUP = 35, 10, 20, 15
 # "it" for an animal: a mild cost when the words around the "it" say nothing, a strong one when
-# they say "thing" ("it rolled", "it was locked"), none when they say "animal" ("it wagged");
+# they say "thing" ("it rolled", "it was locked"; all but a bar: "the fox told the crow that
+# it was too heavy" is the cheese), none when they say "animal" ("it wagged");
 # and a thing loses THING_FOR_ANIMATE when they say "animal" (IT_ANIMATE_THING for "its head").
-IT_ANIMATE, IT_ANIMATE_THING, THING_FOR_ANIMATE = 40, 150, 60
+IT_ANIMATE, IT_ANIMATE_THING, THING_FOR_ANIMATE = 40, 300, 60
 FORGOTTEN = 1.0  # salience below this (about 4 sentences unmentioned): no longer a candidate,
 # except the hero, who stays available to a "she" at any distance
-CATAPHORA_BELOW = 100  # a pronoun with no antecedent this strong may point ahead (see _cataphor)
+CATAPHORA_BELOW = 100  # a pronoun with no antecedent this strong may point ahead (binding.cataphor)
 LOCAL_SUBJECT = 50  # "Bolt flashed his lights": a possessive leans to its own clause's subject
+FIT = 90  # a candidate of the kind the pronoun's words want ("it landed": a flier; preferences.py)
+# where the words all but decide: "did not fit in the box because it was too small", "lent Mia
+# her umbrella because she had forgotten hers", a part ("its sails": a boat or a windmill)
+FIT_CLAUSE = 150
+MOVED = 60  # "found a key on the floor. He hid the key on it": not the floor again
 
 PRONOUNS = {  # word -> (plural, gender); gender None = any
     "he": (False, "m"), "him": (False, "m"), "his": (False, "m"), "himself": (False, "m"),
@@ -57,6 +71,7 @@ class EntityState:
     kin_of: str = ""  # "its mother", "Lily's brother": whose (entity id), to draw the same kind
     surface: str = ""  # head word as written, for rewriting ("robots")
     mention: str = ""  # the fullest noun phrase seen ("the silly teal mermaid")
+    told: bool = False  # the story has called it "he" or "she" (not only the word: "the hen")
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,7 @@ class StoryCoref:
         self.entities: dict[str, EntityState] = {}
         self.mentions: list[MentionRec] = []
         self.names: dict[str, str] = {}
+        self.places: dict[str, set[str]] = {}  # entity -> where the story has said it is
         self.sentences = 0
 
     # ---------------------------------------------------------------- entities
@@ -94,6 +110,8 @@ class StoryCoref:
         if is_name(t) and t.text in self.names:
             return self.entities[self.names[t.text]]
         plural = noun_number(p, t)
+        if any(c.lemma in ("each", "every") for c in p.children(t.i)):
+            plural = None  # "gave each child a seed. She told them ...": one by one, many in all
         hero_head = self.hero.split()[-1] if self.hero else None
         fresh = any(c.lemma in ("another", "other") for c in p.children(t.i))
         if lemma == hero_head and plural is not True and not fresh:
@@ -150,8 +168,8 @@ class StoryCoref:
                         e.animate = True
         deferred = []
         for t in toks:  # nominal mentions
-            if t.pos not in ("NOUN", "PROPN") and not is_name(t) or t.dep == "compound" and t.head != t.i and \
-                    p.tokens[t.head].pos in ("NOUN", "PROPN"):
+            if (t.pos not in ("NOUN", "PROPN") and not is_name(t) or t.dep == "compound" and t.head != t.i
+                    and p.tokens[t.head].pos in ("NOUN", "PROPN")) and not painted_noun(p, t):
                 continue
             if t.pos == "PROPN" and any(t.text in e.names for e in self.entities.values()) \
                     and p.tokens[t.head].lemma in ("name", "call"):
@@ -183,7 +201,8 @@ class StoryCoref:
         self._groups(p, toks, sent, scene)
         for t in toks:  # pronouns, in order, after every nominal of the sentence is known
             word = t.text.lower()
-            if t.pos == "PRON" and word in PRONOUNS and t.tag in ("PRP", "PRP$"):
+            if word in PRONOUNS and (t.pos == "PRON" and t.tag in ("PRP", "PRP$") or
+                                     word in INDEPENDENT_POSSESSIVES):  # "hers" may be tagged NOUN
                 key = self._resolve(p, t, sent, scene)
                 scene.pronouns[t.i] = key
                 if key:
@@ -195,6 +214,9 @@ class StoryCoref:
             if owner and kin and len(owner) == 1 and len(kin) == 1 and kin != owner:
                 e = self.entities[kin[0]]
                 e.kin_of = e.kin_of or owner[0]
+        for thing, place in placements(p, span):
+            for a in scene.links.get(thing, ()):
+                self.places.setdefault(a, set()).update(scene.links.get(place, ()))
         for t, subj in deferred:
             key = scene.links.get(subj)
             if key and len(key) == 1:
@@ -220,10 +242,25 @@ class StoryCoref:
             conj = [c for c in p.children(t.i) if c.dep == "conj"]
             if not conj or t.dep == "conj" or t.pos not in ("NOUN", "PROPN", "PRON"):
                 continue
-            members = [t.i] + [c.i for c in conj]
+            members, k = [t.i] + [c.i for c in conj], 1
+            while k < len(members):  # "Mom, Dad and Ava": Ava is Dad's conjunct, still one group
+                members += [c.i for c in p.children(members[k]) if c.dep == "conj"]
+                k += 1
+            # "Mom, Dad and Ava went", "The cat, the dog and the hen slept": the parser may
+            # hang the first of a list off the verb, before a comma
+            first = t
+            while True:
+                k = min([first.i] + [c.i for c in p.children(first.i) if c.dep in ("det", "amod",
+                                                                                  "compound")]) - 2
+                if k < 0 or p.tokens[k + 1].text != "," or p.tokens[k].pos not in ("NOUN", "PROPN") \
+                        or p.tokens[k].head not in (t.i, t.head) or \
+                        p.tokens[k].dep not in ("npadvmod", "dep", "appos", *SUBJ):
+                    break
+                first = p.tokens[k]
+                members.append(k)
             key = tuple(sorted({e for m in members for e in scene.links.get(m, ())}))
             if len(key) >= 2:
-                self.mentions.append(MentionRec(sent, t.i, role_of(p, t), key))
+                self.mentions.append(MentionRec(sent, max(members), role_of(p, t), key))
 
     # ---------------------------------------------------------------- pronouns
 
@@ -236,17 +273,29 @@ class StoryCoref:
             subj = clause_subject(p, t)
             if subj is not None and scene.links.get(subj.i):
                 return scene.links[subj.i]
-        banned = self._banned(p, t, scene)
+        banned = binding_banned(p, t, scene.links)
         scores = self._salience(p, t, sent, banned)
         if word in POSSESSIVE or t.tag == "PRP$":
             subj = clause_subject(p, t)
             local = scene.links.get(subj.i) if subj is not None and subj.i < t.i else None
             if local in scores:
                 scores[local] += LOCAL_SUBJECT
-        pref = _it_words(p, t) if word in ("it", "its") else None
+        pref = it_words(p, t) if word in ("it", "its") else None
+        # "did not fit in the box because it was too small", "lent Mia ... because she had ..."
+        target = scene.links.get(clause_target(p, t))
+        if target in scores:
+            scores[target] += FIT_CLAUSE
+        moved = scene.links.get(placed(p, t), ())  # "hid the key on it": the key's new place
+        for eid in {place for thing in moved for place in self.places.get(thing, ())}:
+            if (eid,) in scores:
+                scores[(eid,)] -= MOVED
+        wants = wanted(p, t)
         best, best_score = (), float("-inf")
         for key, score in scores.items():
             ok, adj = self._compatible(key, plural, gender, pref)
+            if wants:
+                adj += max([FIT_CLAUSE if w.startswith("part:") else FIT for w in wants
+                            if all(self._fits(eid, w) for eid in key)], default=0.0)
             if ok and (score >= FORGOTTEN or self.entities[key[0]].hero) and score + adj > best_score:
                 best, best_score = key, score + adj
         if plural:
@@ -254,13 +303,18 @@ class StoryCoref:
             if group is not None and group[1] > best_score:
                 best, best_score = group
         if best_score < CATAPHORA_BELOW:
-            ahead = _cataphor(p, t, scene)  # "When she woke up, the bear stretched"
+            ahead = cataphor(p, t, scene.links)  # "When she woke up, the bear stretched"
             if ahead and self._compatible(ahead, plural, gender, pref)[0]:
                 best = ahead
         if len(best) == 1 and gender in ("m", "f") and word not in POSSESSIVE and t.tag != "PRP$":
             e = self.entities[best[0]]
-            e.gender = e.gender or gender
+            e.gender, e.told = e.gender or gender, True
         return best
+
+    def _fits(self, eid: str, want: str) -> bool:
+        e = self.entities[eid]
+        heads = {e.lemma.split()[-1]} | e.aliases  # "the fruit was a mango": a food
+        return any(fits(h, e.animate, want) for h in heads)
 
     def _salience(self, p: Parse, t: Token, sent: int, banned: set[str]
                   ) -> dict[tuple[str, ...], float]:
@@ -269,17 +323,22 @@ class StoryCoref:
         role = role_of(p, t)
         per_sent: dict[tuple[str, ...], dict[int, float]] = {}
         parallel: set[tuple[str, ...]] = set()
+        last: dict[tuple[str, ...], int] = {}  # a tie goes to the nearer mention ("from the jug
+        # into the cup until it was full")
         for m in self.mentions:
             if m.sent > sent or m.sent == sent and m.token >= t.i:
                 continue  # only what came before the pronoun
             if len(m.key) == 1 and m.key[0] in banned:
                 continue
+            # (a group ends where its last member does, and wins that tie: "Owls, bats and moths")
+            last[m.key] = max(last.get(m.key, 0), (m.sent * 10_000 + m.token) * 2 + (len(m.key) > 1))
             by_sent = per_sent.setdefault(m.key, {})
             by_sent[m.sent] = max(by_sent.get(m.sent, 0.0), 100.0 + ROLE_WEIGHT[m.role])
             if sent - m.sent <= 1 and role_class(m.role) == role_class(role) != "other":
                 parallel.add(m.key)
         return {key: sum(w * DECAY ** (sent - s) for s, w in by_sent.items())
-                + (PARALLEL if key in parallel else 0.0) for key, by_sent in per_sent.items()}
+                + (PARALLEL if key in parallel else 0.0) + 1e-9 * last[key]
+                for key, by_sent in per_sent.items()}
 
     def _compatible(self, key: tuple[str, ...], plural: bool, gender: str | None,
                     pref: str | None = None) -> tuple[bool, float]:
@@ -298,10 +357,12 @@ class StoryCoref:
         if gender in ("m", "f"):
             return e.animate and e.gender in (None, gender), adj
         if e.animate:  # "it" for an animal is possible, but not once it has been he/she
-            if e.lemma.split()[-1] in HUMANS or e.names:
+            head = e.lemma.split()[-1]  # (HUMANS holds every gendered word: "hen" too)
+            if head in HUMANS and head not in ANIMALS or e.names:
                 return False, 0.0
             cost = {"animate": 0, "body": 0, "thing": IT_ANIMATE_THING}.get(pref, IT_ANIMATE)
-            return e.gender in (None, "n") and not e.names, adj - cost
+            lexical = head in ANIMALS and not e.told  # "the cow ... it mooed"
+            return (e.gender in (None, "n") or lexical) and not e.names, adj - cost
         return True, adj - {"animate": THING_FOR_ANIMATE, "body": IT_ANIMATE_THING}.get(pref, 0)
 
     def _fallback_group(self, scores, sent, banned):
@@ -315,63 +376,3 @@ class StoryCoref:
             return None
         (s1, a), (s2, b) = people[:2]
         return tuple(sorted((a, b))), (s1 + s2) / 2 - FALLBACK_GROUP
-
-    def _banned(self, p: Parse, t: Token, scene: SceneCoref) -> set[str]:
-        """Binding: an object pronoun is not its clause's subject/objects; a possessive is not
-        the noun it modifies."""
-        out: set[str] = set()
-        if t.dep == "poss" or t.tag == "PRP$":
-            out.update(scene.links.get(t.head, ()))
-            return out
-        verb = governing_verb(p, t)
-        if verb is not None and ecm(t):
-            verb = governing_verb(p, verb)
-        elif verb is not None and t.dep in SUBJ and p.tokens[t.head].i == verb.i:
-            return out
-        if verb is None:
-            return out
-        for c in arguments(p, verb):
-            if c.i != t.i:
-                out.update(scene.links.get(c.i, ()))
-        return out
-
-
-# ---------------------------------------------------------------- parse helpers
-
-
-def _cataphor(p: Parse, t: Token, scene: SceneCoref) -> tuple[str, ...]:
-    """The main clause's subject when the pronoun sits in a clause fronted before it ("After
-    she finished her tea, the queen went out"): children's books use this often, and with no
-    earlier antecedent it is the only reading."""
-    verb = governing_verb(p, t)
-    while verb is not None and verb.dep not in ("advcl",) and verb.head != verb.i and \
-            verb.dep in ("conj", "xcomp", "ccomp"):
-        verb = p.tokens[verb.head]
-    if verb is None or verb.dep != "advcl" or verb.head == verb.i:
-        return ()
-    main = p.tokens[verb.head]
-    while main.pos not in ("VERB", "AUX") and main.head != main.i:  # "As soon as it rose, ..."
-        main = p.tokens[main.head]
-    if main.i < verb.i:
-        return ()  # not fronted: "the bear stretched when she woke" reads backwards
-    subj = next((c for c in p.children(main.i) if c.dep in SUBJ and c.i > t.i), None)
-    return scene.links.get(subj.i, ()) if subj is not None else ()
-
-
-def _it_words(p: Parse, t: Token) -> str | None:
-    """What the words around an "it"/"its" say it is: "its tail" and "it wagged" an animal,
-    "it rolled", "it was locked", "it was too steep" a thing (lexicon.it_preference)."""
-    if t.lower == "its":
-        noun = p.tokens[t.head].lemma.lower()
-        return "body" if noun in BODY_PARTS else "animate" if noun in KIN else None
-    if t.dep not in SUBJ:
-        return None
-    head = p.tokens[t.head]
-    if head.lemma == "be":
-        kids = p.children(head.i)
-        attr = next((c.lemma.lower() for c in kids if c.dep == "attr" and c.pos == "NOUN"), None)
-        if attr is not None:  # "It was a good plan" names the idea; "it was a fox" a creature
-            return "animate" if attr in ANIMALS | PEOPLE else "thing"
-        adj = next((c.lemma.lower() for c in kids if c.dep == "acomp"), None)
-        return it_preference(None, adj, False) if adj else None
-    return it_preference(head.lemma.lower(), None, t.dep == "nsubjpass")

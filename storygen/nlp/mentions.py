@@ -4,7 +4,7 @@ token's grammatical role, given names the tagger missed, and the "it" that names
 """
 from __future__ import annotations
 
-from .lexicon import (EXTRAPOSE_ADJ, FEMALE_NAMES, MALE_NAMES, NOT_MENTIONS, PART_NOUNS, QUANTITY,
+from .lexicon import (COLOR_WORDS, EXTRAPOSE_ADJ, FEMALE_NAMES, MALE_NAMES, NOT_MENTIONS, PART_NOUNS, QUANTITY,
                       ROLE_NOUNS, TIME_NOUNS, WEATHER_ADJ, WEATHER_VERBS)
 from .parse import SUBJ, Parse, Token
 
@@ -35,8 +35,11 @@ def role_of(p: Parse, t: Token) -> str:
         return "obj"
     if t.dep == "dative":
         return "dative"
-    if t.dep == "pobj":
-        return "obl"
+    if t.dep == "pobj":  # "the door of the house": a noun inside another's phrase is less in view
+        prep = p.tokens[t.head]
+        owner = p.tokens[prep.head]  # (not "a piece of cheese": the cheese is the mention)
+        return "embedded" if prep.lower == "of" and prep.head != prep.i and \
+            owner.pos in ("NOUN", "PROPN") and noun_lemma(p, owner) is not None else "obl"
     if t.dep == "poss":
         return "poss"
     return "other"
@@ -48,9 +51,23 @@ def is_name(t: Token) -> bool:
     return t.pos == "PROPN" or t.text[:1].isupper() and t.lower in FEMALE_NAMES | MALE_NAMES
 
 
+INDEPENDENT_POSSESSIVES = {"hers", "theirs", "ours", "yours", "mine"}
+
+
+def painted_noun(p: Parse, t: Token) -> bool:
+    """'painted the barn red': the parser reads "barn red" as one noun phrase, the colour its
+    head; the word before a colour that ends the object (a determiner before both) is the noun."""
+    head = p.tokens[t.head]
+    return t.dep in ("amod", "compound") and t.i == head.i - 1 and head.lemma.lower() in COLOR_WORDS \
+        and head.dep in ("dobj", "oprd") and t.lower not in COLOR_WORDS and t.text.isalpha() and \
+        any(c.dep == "det" and c.i < t.i for c in p.children(head.i))
+
+
 def noun_lemma(p: Parse, t: Token) -> str | None:
     """The entity lemma of a nominal head, or None for times, abstractions and part nouns."""
     lemma = t.lemma.lower() if not is_name(t) else t.text
+    if t.lower in INDEPENDENT_POSSESSIVES:  # "hers" tagged NOUN is a pronoun, no new entity
+        return None
     if is_name(t):
         return lemma if t.text[:1].isupper() else None
     if lemma in ROLE_NOUNS:  # "a crab friend named Pinch" -> crab
