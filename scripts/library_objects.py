@@ -471,6 +471,8 @@ OBJECTS = [
     O("student", "student", "student, pupil", "character", "small", "none", "ground", ALL, "bob", False, figure="bust"),
     # clothes and things worn or carried
     O("hat", "womans-hat", "hat, sun hat, straw hat, bonnet", "prop", "tiny", "none", "any", ALL, "none", False),
+    # a knitted hat: "a pink bobble hat" was drawn as a straw sun hat with a pink bow
+    O("beanie", "beanie", "beanie, bobble hat, woolly hat, wool hat, knitted hat, knit hat, winter hat, bobble cap, stocking cap, nightcap, sleeping cap", "prop", "tiny", "none", "any", ALL, "none", True, src="storygen"),
     O("top_hat", "top-hat", "top hat", "prop", "tiny", "none", "any", (CA, FA), "none", False),
     O("cap", "billed-cap", "cap, baseball cap", "prop", "tiny", "none", "any", ALL, "none", False),
     O("scarf", "scarf", "scarf, muffler", "prop", "tiny", "none", "any", ALL, "sway", False),

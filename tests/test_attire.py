@@ -103,3 +103,44 @@ def test_crown_on_princess_covers_her_drawn_crown_and_is_on_her():
     # over the drawn crown (its bottom rim at ~0.42 of her head's height), not perched above it
     assert vy + 0.3 * vh < crown_bottom < vy + 0.55 * vh
     assert all(v for _, v in layout_report(layout, g, LIB)["relations"])
+
+
+def _drawn_bottom(box, oid):
+    """The lowest drawn row of a sprite in its box (pixels)."""
+    import numpy as np
+    alpha = np.asarray(LIB.raster(oid, int(box.w), int(box.h)))[..., 3] > 96
+    return box.y + np.flatnonzero(alpha.any(1))[-1]
+
+
+def _drawn_top_at(box, oid, x, flip):
+    import numpy as np
+    alpha = np.asarray(LIB.raster(oid, int(box.w), int(box.h)))[..., 3] > 96
+    alpha = alpha[:, ::-1] if flip else alpha
+    col = alpha[:, int(x - box.x)]
+    return box.y + np.flatnonzero(col)[0]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("theme, hero, hat, text", [
+    # a fox (a head set on a body) and a kitten (one drawing): the hat sits on the crown between
+    # the ears; set on the top of the ears' box it floated above both in review pictures
+    ("arctic", "fox", "beanie", "The fox wore a pink bobble hat."),
+    ("space", "kitten", "helmet", "The kitten wore a blue helmet."),
+])
+def test_a_hat_sits_on_the_head_not_above_it(theme, hero, hat, text):
+    g = graph(theme, [ent(hero, hero=True), ent(hat, mention=text.split(" wore ")[1][:-1])], text,
+              actions=[Action(hero, "wear", hat)])
+    objs = {o.entity: o for o in lay(g, hero).objects}
+    h, o = objs[hat].box, objs[hero].box
+    assert objs[hat].worn_by == hero
+    centre = h.x + h.w / 2
+    # the hat's lowest drawn row reaches into the head's drawing below it
+    assert _drawn_bottom(h, objs[hat].object_id) > _drawn_top_at(o, objs[hero].object_id, centre, objs[hero].flip) + 2
+
+
+def test_a_bobble_hat_is_a_knitted_hat_in_the_texts_colour():
+    assert LIB.resolve("a pink bobble hat").object_id == "beanie"
+    assert LIB.resolve("his woolly hat").object_id == "beanie"
+    assert LIB.resolve("a straw hat").object_id == "hat"

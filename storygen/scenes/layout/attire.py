@@ -25,8 +25,8 @@ from ...records import Entity, Relation, SceneGraph
 from ...object_library import Library, LibraryObject
 
 # wearables by object id: where they go on the wearer
-WEAR_SLOTS = {"scarf": "neck", "necklace": "neck", "hat": "head", "cap": "head", "crown": "head",
-              "helmet": "head", "ribbon": "head", "glasses": "face", "sunglasses": "face",
+WEAR_SLOTS = {"scarf": "neck", "necklace": "neck", "hat": "head", "beanie": "head", "cap": "head",
+              "crown": "head", "helmet": "head", "ribbon": "head", "glasses": "face", "sunglasses": "face",
               "goggles": "face", "boot": "feet", "shoe": "feet", "sock": "feet", "cloak": "back",
               "backpack": "back", "coat": "back", "dress": "back", "gloves": "hand", "purse": "hand"}
 # drawn height as a share of the owner's drawn (visible) height
@@ -219,9 +219,21 @@ def _head(lib: Library, obj: LibraryObject, flip: bool) -> tuple[float, float]:
         hx = float(np.average(side, weights=weights)) if weights.sum() else float(cols.mean())
     else:
         hx = float(np.average(np.arange(64), weights=band.sum(0))) if band.any() else 32.0
-    col = mask[:, max(0, int(hx) - 3):int(hx) + 4].any(1)
-    head_top = np.flatnonzero(col)[0] if col.any() else top
+    # the median top of the columns round hx: the crown between the ears, not an ear's tip
+    # (a helmet hovered over the kitten's ears in review pictures)
+    tops = [int(np.flatnonzero(c)[0]) for c in mask[:, max(0, int(hx) - 6):int(hx) + 7].T if c.any()]
+    head_top = float(np.median(tops)) if tops else float(top)
     return (hx + 0.5) / 64, head_top / 64
+
+
+def _drawn_top(lib: Library, object_id: str, x0: float, x1: float, floor: float) -> float:
+    """Where the drawing starts between x0 and x1 (fractions of the sprite box), no higher than
+    floor: the median of the columns' tops, so a fox's crown between its ears, not the ear tips
+    (a figure is symmetric enough that a flip does not move its head's middle third)."""
+    mask = _outline(lib, object_id)
+    cols = mask[:, max(0, int(x0 * 64)):max(int(x0 * 64) + 1, int(x1 * 64))]
+    tops = [int(np.flatnonzero(c)[0]) for c in cols.T if c.any()]
+    return max(floor, float(np.median(tops)) / 64) if tops else floor
 
 
 def facing_after(obj: LibraryObject, flip: bool) -> str:
@@ -249,7 +261,10 @@ def place(att: Attachment, item: LibraryObject, owner: LibraryObject,
         # head and are sized by it, as they were on the bust alone
         hx0, hy0, hw0, hh0 = owner.head
         vx, vy, vw, vh = x + _mirrored_x(hx0, hw0, owner_flip) * w, y + hy0 * h, hw0 * w, hh0 * h
-        head_x, head_top = vx + vw / 2, vy
+        # the head's box is its icon's square, blank above the ears: a hat set on the box's top
+        # floated over the fox's head in review pictures, so find where the drawing starts
+        head_x, head_top = vx + vw / 2, y + _drawn_top(lib, owner.id, hx0 + hw0 / 3,
+                                                       hx0 + 2 * hw0 / 3, hy0) * h
     else:
         hx, ht = _head(lib, owner, owner_flip)
         head_x, head_top = x + hx * w, y + ht * h
