@@ -110,3 +110,25 @@ def test_a_name_the_tagger_missed_still_names_the_hero(nlp):
                           "orchard. Bramble wanted a nap."], prompt)[0]
     hero = next(e for e in g.entities if e.hero)
     assert hero.object_id == "sheep" and "Bramble" in g.resolved_text
+
+
+@pytest.mark.parametrize("hero, scenes, expected", [
+    # a subject pronoun is not what its own verbs act on
+    ("girl", ["Grandma baked a cake for Tess. She ate every bite and thanked Grandma."],
+     [[("She", "Tess")]]),
+    # what one carries goes "with" oneself
+    ("bear", ["The bees gave the bears a pot. They took some honey with them."],
+     [[("They", "bee"), ("them", "bee")]]),
+    # a name that says "she" before an animal that says nothing
+    ("girl", ["Mia sat in the garden. A ladybug landed on Mia's hand. She smiled."],
+     [[("She", "Mia")]]),
+    # once called "it", the cat is not the "her" or "he" that follows
+    ("girl", ["Sophie's cat climbed a tree. It could not get down, so her dad fetched a ladder. "
+              "He climbed up."], [[("It", "cat"), ("her", "Sophie"), ("He", "dad")]]),
+    # an unnamed animal once called "she" is no likelier a "she" than the one just met
+    ("hedgehog", ["A sleepy hedgehog lived under an oak. She slept all day.",
+                  "A squirrel lived in the branches above her. She was always busy."],
+     [[("She", "hedgehog")], [("her", "hedgehog"), ("She", "squirrel")]]),
+])
+def test_gender_known_called_it_and_subject_binding(nlp, hero, scenes, expected):
+    assert resolve(nlp, hero, *scenes)[0] == expected

@@ -1,16 +1,21 @@
 """Where the syntax lets a pronoun reach: binding and cataphora, for coreference (coref.py).
 
 Binding (`banned`): an object pronoun does not name its own clause's subject or objects ("The
-rabbit met a hen. She gave her a carrot": her is not She), a possessive is not the noun it
-modifies, an independent possessive ("Tess drew hers") and a place phrase after "have" ("the
-sweater had a hole in it") are free. Cataphora (`cataphor`): a pronoun in a clause fronted
-before its main clause may name that clause's subject ("When she woke up, the bear
-stretched"). Pure functions of one parse and the token -> entity links found so far.
+rabbit met a hen. She gave her a carrot": her is not She), a subject pronoun not its own
+verb's objects ("She ate the cake and thanked Grandma": she is not Grandma; "Inside it, it
+changed": two things), a possessive is not the noun it modifies; an independent possessive
+("Tess drew hers"), a place phrase after "have" ("the sweater had a hole in it") and what one
+carries "with" oneself ("took some honey with them") are free. Cataphora (`cataphor`): a
+pronoun in a clause fronted before its main clause may name that clause's subject ("When she
+woke up, the bear stretched"). Pure functions of one parse and the token -> entity links found so far.
 """
 from __future__ import annotations
 
 from .mentions import INDEPENDENT_POSSESSIVES, ecm
 from .parse import SUBJ, Parse, Token, arguments, governing_verb
+
+
+CARRY = {"take", "bring", "carry", "keep"}
 
 
 def banned(p: Parse, t: Token, links: dict[int, tuple[str, ...]]) -> set[str]:
@@ -26,15 +31,36 @@ def banned(p: Parse, t: Token, links: dict[int, tuple[str, ...]]) -> set[str]:
     if verb is not None and ecm(t):
         verb = governing_verb(p, verb)
     elif verb is not None and t.dep in SUBJ and p.tokens[t.head].i == verb.i:
-        return out
+        return _subject_banned(p, t, verb, links)
     if verb is None:
         return out
     # "The sweater had a hole in it", "the box had a lid on it": after "have", a pronoun
     # in a place phrase may name the subject (elsewhere, "said hello to him", it may not)
-    free = t.dep == "pobj" and verb.lemma == "have"
+    # "They took some honey with them": what one carries goes "with" oneself
+    free = t.dep == "pobj" and (verb.lemma == "have" or verb.lemma in CARRY and
+                                p.tokens[t.head].lower == "with")
     for c in arguments(p, verb):
         if c.i != t.i and not (free and c.dep in SUBJ):
             out.update(links.get(c.i, ()))
+    return out
+
+
+def _subject_banned(p: Parse, t: Token, verb: Token, links: dict[int, tuple[str, ...]]) -> set[str]:
+    """A subject pronoun is not what its own verb acts on, nor what the verbs that share its
+    subject act on ("She ate every bite and thanked Grandma", "he wanted to hug the bear"):
+    a writer who meant the same one would say "herself"."""
+    out: set[str] = set()
+    verbs, k = [verb], 0
+    while k < len(verbs):
+        for c in p.children(verbs[k].i):
+            if c.dep in ("conj", "xcomp") and c.pos in ("VERB", "AUX") and \
+                    not any(g.dep in SUBJ for g in p.children(c.i)):
+                verbs.append(c)
+        k += 1
+    for v in verbs:
+        for c in arguments(p, v):
+            if c.i != t.i and c.dep not in SUBJ:
+                out.update(links.get(c.i, ()))
     return out
 
 

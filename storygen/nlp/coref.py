@@ -45,6 +45,10 @@ FIT = 90  # a candidate of the kind the pronoun's words want ("it landed": a fli
 # where the words all but decide: "did not fit in the box because it was too small", "lent Mia
 # her umbrella because she had forgotten hers", a part ("its sails": a boat or a windmill)
 FIT_CLAUSE = 150
+# "The ladybug landed on Mia's hand. She ...": a candidate whose word or name says "she"
+# is a likelier "she" than one that says nothing
+GENDER_KNOWN = 60
+CALLED_IT = 200  # "Sophie's cat ... It could not get down, so her dad ...": not the cat again
 MOVED = 60  # "found a key on the floor. He hid the key on it": not the floor again
 
 PRONOUNS = {  # word -> (plural, gender); gender None = any
@@ -72,6 +76,7 @@ class EntityState:
     surface: str = ""  # head word as written, for rewriting ("robots")
     mention: str = ""  # the fullest noun phrase seen ("the silly teal mermaid")
     told: bool = False  # the story has called it "he" or "she" (not only the word: "the hen")
+    called_it: bool = False  # the story has called it "it" ("Sophie's cat ... It"): a worse "she"
 
 
 @dataclass(frozen=True)
@@ -290,9 +295,13 @@ class StoryCoref:
             if (eid,) in scores:
                 scores[(eid,)] -= MOVED
         wants = wanted(p, t)
+        # (not for a possessive, where the clause's own subject leads: "Bolt flashed his lights")
+        known_gender = gender in ("m", "f") and word not in POSSESSIVE and t.tag != "PRP$"
         best, best_score = (), float("-inf")
         for key, score in scores.items():
             ok, adj = self._compatible(key, plural, gender, pref)
+            if known_gender and len(key) == 1 and self._says(self.entities[key[0]], gender):
+                adj += GENDER_KNOWN  # a known "she" (Mia, the grandma) before an unknown (the ladybug)
             if wants:
                 adj += max([FIT_CLAUSE if w.startswith("part:") else FIT for w in wants
                             if all(self._fits(eid, w) for eid in key)], default=0.0)
@@ -309,6 +318,8 @@ class StoryCoref:
         if len(best) == 1 and gender in ("m", "f") and word not in POSSESSIVE and t.tag != "PRP$":
             e = self.entities[best[0]]
             e.gender, e.told = e.gender or gender, True
+        elif len(best) == 1 and gender == "n":
+            self.entities[best[0]].called_it = True
         return best
 
     def _fits(self, eid: str, want: str) -> bool:
@@ -328,8 +339,8 @@ class StoryCoref:
         for m in self.mentions:
             if m.sent > sent or m.sent == sent and m.token >= t.i:
                 continue  # only what came before the pronoun
-            if len(m.key) == 1 and m.key[0] in banned:
-                continue
+            if len(m.key) == 1 and m.key[0] in banned or len(m.key) > 1 and set(m.key) <= banned:
+                continue  # (a group binding forbids whole: "They watered them" is not they)
             # (a group ends where its last member does, and wins that tie: "Owls, bats and moths")
             last[m.key] = max(last.get(m.key, 0), (m.sent * 10_000 + m.token) * 2 + (len(m.key) > 1))
             by_sent = per_sent.setdefault(m.key, {})
@@ -355,7 +366,7 @@ class StoryCoref:
         if e.plural is True:
             return False, 0.0
         if gender in ("m", "f"):
-            return e.animate and e.gender in (None, gender), adj
+            return e.animate and e.gender in (None, gender), adj - (CALLED_IT if e.called_it else 0)
         if e.animate:  # "it" for an animal is possible, but not once it has been he/she
             head = e.lemma.split()[-1]  # (HUMANS holds every gendered word: "hen" too)
             if head in HUMANS and head not in ANIMALS or e.names:
@@ -364,6 +375,26 @@ class StoryCoref:
             lexical = head in ANIMALS and not e.told  # "the cow ... it mooed"
             return (e.gender in (None, "n") or lexical) and not e.names, adj - cost
         return True, adj - {"animate": THING_FOR_ANIMATE, "body": IT_ANIMATE_THING}.get(pref, 0)
+
+    @classmethod
+    def _says(cls, e: EntityState, gender: str) -> bool:
+        """The entity's own word or name says `gender` ("Mia", "the grandma"), or the story has
+        told it of a named one ("Luna ... she"); an unnamed animal once called "she" (the
+        hedgehog) is no likelier a "she" than the squirrel just met."""
+        return e.told and e.gender == gender and bool(e.names) or cls._lexical_gender(e) == gender
+
+    @staticmethod
+    def _lexical_gender(e: EntityState) -> str | None:
+        """The gender the entity's own word or name says ("grandma", "Mia"), not one told."""
+        head = e.lemma.split()[-1]
+        if head in ANIMALS and not e.names:
+            return None  # "met a hen. She gave her...": a hen's word says less than the subject's place
+        names = {n.lower() for n in e.names} | {head.lower()}
+        if head in FEMALE or names & FEMALE_NAMES:
+            return "f"
+        if head in MALE or names & MALE_NAMES:
+            return "m"
+        return None
 
     def _fallback_group(self, scores, sent, banned):
         """'They' with no plural antecedent: the two most salient characters still in mind,
