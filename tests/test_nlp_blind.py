@@ -94,3 +94,14 @@ def test_unknown_relation_kind_and_missing_split_are_errors(tmp_path):
         load_blind_relations(tmp_path / "relations_dev.jsonl")
     out = CliRunner().invoke(main, ["evaluate", "nlp", "--blind", str(tmp_path), "--split", "test"])
     assert out.exit_code == 2 and "coref_test.jsonl does not exist" in out.output
+
+
+def test_a_split_with_pronouns_only_reports_no_relations(tmp_path):
+    (tmp_path / "coref_dev2.jsonl").write_text(COREF)
+    result = evaluate_blind("spacy", tmp_path, "dev2")
+    assert result["relations"] is None and (result["coref"]["n"], result["coref"]["correct"]) == (4, 3)
+    out = CliRunner().invoke(main, ["evaluate", "nlp", "--blind", str(tmp_path), "--split", "dev2",
+                                    "--errors"])
+    assert out.exit_code == 0, out.output
+    assert "Blind pronoun resolution (spacy, dev2): 75.0% of 4" in out.output
+    assert "gold zebra" in out.output and "Blind relation triples" not in out.output

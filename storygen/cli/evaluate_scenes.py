@@ -86,6 +86,10 @@ def print_blind_report(result: dict, console: Console, show_errors: bool = False
     if coref is not None:
         console.print(_pronoun_table(f"Blind pronoun resolution ({where})", coref, "kind",
                                      coref["by_kind"]))
+    if rel is None:
+        _print_blind_errors(coref, None, console, show_errors)
+        console.print(f"{result['seconds']:.2f} s", style="dim")
+        return
     sup = rel["supported_only"]
     table = Table(title=f"Blind relation triples ({where}): P {rel['precision']:.3f} "
                         f"R {rel['recall']:.3f} F1 {rel['f1']:.3f}  (supported kinds only: "
@@ -109,14 +113,19 @@ def print_blind_report(result: dict, console: Console, show_errors: bool = False
                       "unsupported" if not row["supported"] else f"{row['recall']:.3f}" if row["n"]
                       else "-")
     console.print(table)
-    if show_errors:
-        for e in (coref or {}).get("errors", []):
-            console.print(f"{e['id']} {e['word']!r} #{e['occurrence']} (sentence {e['sentence']}): "
-                          f"gold {e['gold']}, got {e['predicted']}  | {e['text']}", highlight=False)
-        for e in rel["errors"]:
-            console.print(f"{e['id']} {e['text']}  missing {e['missing']} unsupported "
-                          f"{e['unsupported']} extra {e['extra']}", highlight=False)
+    _print_blind_errors(coref, rel, console, show_errors)
     console.print(f"{result['seconds']:.2f} s", style="dim")
+
+
+def _print_blind_errors(coref: dict | None, rel: dict | None, console: Console, show: bool) -> None:
+    if not show:
+        return
+    for e in (coref or {}).get("errors", []):
+        console.print(f"{e['id']} {e['word']!r} #{e['occurrence']} (sentence {e['sentence']}): "
+                      f"gold {e['gold']}, got {e['predicted']}  | {e['text']}", highlight=False)
+    for e in (rel or {}).get("errors", []):
+        console.print(f"{e['id']} {e['text']}  missing {e['missing']} unsupported "
+                      f"{e['unsupported']} extra {e['extra']}", highlight=False)
 
 
 @command("layout")
