@@ -142,6 +142,22 @@ class StoryCoref:
             e.gender = e.gender or ("f" if low in FEMALE_NAMES else "m" if low in MALE_NAMES else None)
         return e
 
+    def _identified(self, p: Parse, t: Token, subj: int) -> EntityState | None:
+        """'It was the kite!', 'It was Teddy!': a thing the story already knows, named by "the"
+        or by its name after "it was", is what "it" stands for (not the tree just seen: the
+        lost thing found there); "It was a fox" (a new one) is the older reading's alias."""
+        s = p.tokens[subj]
+        if s.pos != "PRON" or s.lower not in ("it", "this", "that"):
+            return None
+        if is_name(t) and t.text in self.names:
+            return self.entities[self.names[t.text]]
+        if not any(c.dep == "poss" or c.dep == "det" and c.lower == "the" for c in p.children(t.i)):
+            return None
+        lemma = noun_lemma(p, t)
+        known = lemma is not None and any(e.lemma.split()[-1] == lemma or lemma in e.aliases
+                                          for e in self.entities.values())
+        return self._entity_for(p, t) if known else None
+
     def _get_or_make(self, eid: str, lemma: str, hero: bool = False) -> EntityState:
         if eid not in self.entities:
             head = lemma.split()[-1]
@@ -171,7 +187,7 @@ class StoryCoref:
                         e.names.add(name.text)
                         self.names[name.text] = e.id
                         e.animate = True
-        deferred = []
+        deferred, identified = [], {}
         for t in toks:  # nominal mentions
             if (t.pos not in ("NOUN", "PROPN") and not is_name(t) or t.dep == "compound" and t.head != t.i
                     and p.tokens[t.head].pos in ("NOUN", "PROPN")) and not painted_noun(p, t):
@@ -185,6 +201,9 @@ class StoryCoref:
                     and not any(c.dep == "poss" for c in p.children(t.i)):  # not "lent the dragon his cloak"
                 subj = t.head  # "his friend the bird": one entity, like "his friend was a bird"
             named = None
+            found = self._identified(p, t, subj) if subj is not None else None
+            if found is not None:  # "It was the kite!": the pronoun is the kite, found
+                identified[subj], subj = found.id, None
             if subj is not None and subj not in scene.links and p.tokens[subj].pos != "PRON":
                 # "Bramble/ADJ was a grumpy sheep": a subject the tagger missed; the noun is the
                 # mention, and a capitalised subject its name
@@ -208,7 +227,7 @@ class StoryCoref:
             word = t.text.lower()
             if word in PRONOUNS and (t.pos == "PRON" and t.tag in ("PRP", "PRP$") or
                                      word in INDEPENDENT_POSSESSIVES):  # "hers" may be tagged NOUN
-                key = self._resolve(p, t, sent, scene)
+                key = (identified[t.i],) if t.i in identified else self._resolve(p, t, sent, scene)
                 scene.pronouns[t.i] = key
                 if key:
                     scene.links[t.i] = key

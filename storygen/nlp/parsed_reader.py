@@ -4,7 +4,7 @@ Registered as nlp backends "spacy" and "stanza" (storygen/backends.py names the 
 bottom of this module). Per scene: parse with the hero phrase protected (parse.py; the parser
 is found through storygen.backends.PARSERS), coreference with the story's context carried
 across scenes (coref.py), then entities with their attributes and counts (here), relations
-(relations.py), actions (actions.py), held_by/riding_on (holding.py), who is together
+(relations.py), what it says is absent (absence.py), actions (actions.py), held_by/riding_on (holding.py), who is together
 (together.py), the resolved text (rewrite.py) and the place/time cues (basic.find_cues, shared
 with the baseline reader).
 """
@@ -15,6 +15,7 @@ from typing import Sequence
 from ..options import load_options
 from ..records import Entity, Prompt, SceneGraph
 from ..object_library import Library, load_library
+from .absence import gone_entities
 from .actions import extract_actions
 from .basic import find_cues
 from .coref import SceneCoref, StoryCoref
@@ -92,10 +93,16 @@ class ParsedNLP:
                if coref.entities[eid].lemma.split()[-1] not in BODY_PARTS
                and eid not in coverings and not coref.entities[eid].abstract}
         drawable = {eid for eid in coref.entities if self.object_id(coref, eid)}
-        entities = tuple(self._entity(scene, coref, eid, prompt, covered.get(eid, ())) for eid in _ordered(scene, ids))
         animate = {eid for eid, e in coref.entities.items() if e.animate}
+        # "the kite was gone", "looked for her hat": named here, not drawn here (absence.py)
+        gone = gone_entities(p, scene.links, frozenset(animate)) - \
+            {eid for eid, e in coref.entities.items() if e.hero}
+        entities = tuple(self._entity(scene, coref, eid, prompt, covered.get(eid, ()), eid in gone)
+                         for eid in _ordered(scene, ids))
         relations = tuple(dict.fromkeys(r for r in extract_relations(p, links, animate)
-                                        if r.subject in ids and r.object in ids and r.subject != r.object))
+                                        if r.subject in ids and r.object in ids and r.subject != r.object
+                                        and (r.negated or not {r.subject, r.object} & gone)))
+        ids -= gone  # (entities keep them, marked "gone"; only "it was not under the rock" holds)
         actions = tuple(dict.fromkeys(a for a in extract_actions(p, links)
                                       if a.subject in ids and (a.object is None or a.object in ids)
                                       and a.subject != a.object))
@@ -137,7 +144,7 @@ class ParsedNLP:
         return out, colors
 
     def _entity(self, scene: SceneCoref, coref: StoryCoref, eid: str, prompt: Prompt,
-                covered: Sequence[str] = ()) -> Entity:
+                covered: Sequence[str] = (), gone: bool = False) -> Entity:
         p, e = scene.parse, coref.entities[eid]
         heads = [p.tokens[i] for i, key in scene.links.items() if key == (eid,)
                  and p.tokens[i].pos in ("NOUN", "PROPN")]
@@ -158,6 +165,8 @@ class ParsedNLP:
         if any(c.dep == "appos" for t in heads for c in p.children(t.i)):
             count = 1  # "her friends the rabbit and the mole": the apposition names each one
         attrs += covered
+        if gone:
+            attrs.append(Entity.GONE)
         if e.hero:
             attrs += [prompt.color, prompt.adjective]
         mention = next((mention_phrase(p, t) for t in heads), e.mention or e.lemma)

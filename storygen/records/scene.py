@@ -19,8 +19,15 @@ class Entity(Record):
     mention: str
     object_id: Optional[str] = None  # id in library/objects, None if nothing drawable matches
     count: int = 1
-    attributes: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()  # colours, sizes, adjectives; GONE when the text says absent
     hero: bool = False
+
+    GONE: ClassVar[str] = "gone"  # "the kite was gone", "looked for her hat": named, not drawn
+
+    @property
+    def gone(self) -> bool:
+        """The scene names it as missing or looked for: the picture leaves it out."""
+        return self.GONE in self.attributes and not self.hero
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def _score(graph: SceneGraph, relations: list[Relation], prompt: Prompt, seed: i
     scenery = {e.id for e in graph.entities if e.id not in drawn and (any(
         _head(e.lemma) in c.split() for c in cues) or _head(e.lemma) in ALWAYS_PAINTED | sky)}
     # "the temple ruins" painted as the place; sky and ground are in every picture
-    named = [e.id for e in graph.entities if e.object_id]
+    named = [e.id for e in graph.entities if e.object_id and not e.gone]
     sums["named"] += len(named)
     sums["named_shown"] += sum(e in drawn or e in scenery for e in named)
     failures += [{"id": where, "what": f"{e} is named but not drawn"} for e in named

@@ -88,7 +88,10 @@ def attachments(graph: SceneGraph, lib: Library, carried: Sequence[Attachment] =
     """Every attachment of this scene (see the module doc), then the carried ones whose item or
     slot this scene does not already fill. An item is attached to one owner only."""
     ents = {e.id: e for e in graph.entities}
-    obj = {e.id: lib.get(e.object_id) for e in graph.entities if e.object_id and e.object_id in lib}
+    # (a thing the text says is missing is neither worn nor held: "she had lost her hat")
+    gone = {e.id for e in graph.entities if e.gone}
+    obj = {e.id: lib.get(e.object_id) for e in graph.entities
+           if e.object_id and e.object_id in lib and e.id not in gone}
     text = (graph.resolved_text or graph.text).lower()
     found: dict[str, Attachment] = {}
     # "the bird sat in its cage", "the cat slept on her windowsill": the owner is in, on or
@@ -138,7 +141,8 @@ def attachments(graph: SceneGraph, lib: Library, carried: Sequence[Attachment] =
     out = list(found.values())
     slots = {(a.owner, a.slot) for a in out}
     for c in carried:
-        if c.item not in found and (c.owner, c.slot) not in slots and c.owner in ents:
+        if c.item not in found and c.item not in gone and (c.owner, c.slot) not in slots \
+                and c.owner in ents:
             out.append(c)
             slots.add((c.owner, c.slot))
     return tuple(out)
@@ -169,6 +173,8 @@ def book_outfits(graphs: Sequence[SceneGraph], lib: Library) -> list[Outfit]:
             named |= a.owner == hero
             if a.owner == hero and a.kind == "worn":
                 worn[a.slot] = a
+        gone = {e.id for e in g.entities if e.gone}  # lost: not worn again until found and put on
+        worn = {slot: a for slot, a in worn.items() if a.item not in gone}
     return [Outfit(worn=c, named_item=named) for c in carried]
 
 

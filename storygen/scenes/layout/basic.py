@@ -79,7 +79,7 @@ def _placement_order(graph: SceneGraph, lib: Library):
     relation seen from its side); else the first landmark (the object of a preposition: the
     chest in "a crown in the chest" stands on its own, the crown goes where the chest is);
     else the next entity in mention order."""
-    drawable = [e for e in graph.entities if e.object_id and e.object_id in lib]
+    drawable = [e for e in graph.entities if e.object_id and e.object_id in lib and not e.gone]
     todo = sorted(drawable, key=lambda e: not e.hero)
     done: set[str] = set()
     relations = [r for r in graph.relations if not r.negated]

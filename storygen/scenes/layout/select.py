@@ -192,9 +192,12 @@ def _hero_size(pairs, compared: dict[str, str], lib_zone, geo: Geo) -> Optional[
 
 
 def drawable(graph: SceneGraph, lib: Library) -> list[tuple[Entity, LibraryObject]]:
-    """Entities that have a library object (looked up by lemma when the backend gave none)."""
+    """Entities that have a library object (looked up by lemma when the backend gave none),
+    but not one the text says is missing ("the kite was gone": drawing it says the opposite)."""
     out = []
     for e in graph.entities:
+        if e.gone:
+            continue
         oid = e.object_id if e.object_id in lib else lib.lookup(e.lemma)
         if oid is not None:
             out.append((e, lib.get(oid)))
