@@ -70,6 +70,15 @@ def test_carried_leaf_is_held_in_pink():
     assert objs["leaf"].worn_by == "monkey"
 
 
+def test_played_and_plural_possessed_things_are_held():
+    g = graph("farm", [ent("boy"), ent("whistle")], "A boy was playing a whistle.",
+              actions=[Action("boy", "play", "whistle")])
+    assert [(a.item, a.owner, a.kind) for a in attachments(g, LIB)] == [("whistle", "boy", "held")]
+    g = graph("space", [ent("judge", mention="the judges"), ent("glasses")],
+              "The judges stared and pulled out the judges' glasses.")
+    assert [(a.item, a.owner, a.kind) for a in attachments(g, LIB)] == [("glasses", "judge", "worn")]
+
+
 def test_creatures_are_not_worn_and_big_things_not_held():
     g = graph("jungle", [ent("monkey", hero=True), ent("elephant"), ent("tree")],
               "The monkey carried the elephant and held a tree.",

@@ -58,6 +58,8 @@ def test_hero_phrase_entity_and_relation(nlp):
     ("The prince rode on a donkey.", [("prince", "riding_on", "donkey")]),
     ("The elephant carried the monkey on her back.", [("monkey", "on", "elephant")]),
     ("A starfish lay on the rock.", [("starfish", "on", "rock")]),
+    # what covers or fills a thing is on or in it, not the thing in what covers it
+    ("The rock was covered in shells.", [("shell", "on", "rock")]),
     ("The anchor lay on the sand near the shipwreck.", [("anchor", "on", "sand"), ("anchor", "near", "shipwreck")]),
 ])
 def test_relation_patterns(nlp, text, expected):
@@ -70,6 +72,9 @@ def test_counts_actions_and_cues(nlp):
     assert (fish.count, fish.attributes) == (3, ("small",))
     assert Action(subject="fish", verb="chase", object="shark") in g.actions
     assert g.cues == ("night", "cave")
+    # a stated number is the count drawn ("two crabs": two, not a bare plural's three)
+    g = nlp.build_graph("Two crabs and some shells lay on the sand.", 1, PROMPT)
+    assert {e.lemma: e.count for e in g.entities if e.lemma in ("crab", "shell")} == {"crab": 2, "shell": 3}
 
 
 def test_story_graphs_carry_coreference(nlp):

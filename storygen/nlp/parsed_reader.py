@@ -150,6 +150,7 @@ class ParsedNLP:
                  and p.tokens[i].pos in ("NOUN", "PROPN")]
         attrs: list[str] = []
         count = PLURAL_COUNT if e.plural else 1
+        stated: list[int] = []  # "two crows": two, not the three a bare plural draws
         for t in heads:
             for c in p.children(t.i):
                 word = c.lemma.lower()
@@ -157,8 +158,10 @@ class ParsedNLP:
                         word in self.colors or word in SIZES or word in self.adjectives):
                     attrs.append(word)
                 if c.dep == "nummod" or c.lemma.lower() in NUMBERS:
-                    count = max(count if e.plural else 1, _number(c))
+                    stated.append(_number(c))
             attrs += owned_colors(p, t, self.colors)
+        if stated:
+            count = max(stated)
         if count == 1 and any(c.dep in ("det", "predet") and c.lower in ("every", "all", "each")
                               for t in heads for c in p.children(t.i)):
             count = PLURAL_COUNT  # "every fish came to listen": several are drawn

@@ -48,6 +48,11 @@ PLACE_VERBS = set("put place lay set hang drop throw toss hide keep leave plant 
 NEGATORS = {"not", "n't", "never", "no", "nowhere"}
 
 
+# what covers or fills a thing, said of the thing: "covered in snow", "filled with apples"
+COVER_VERBS = {"cover": "on", "sprinkle": "on", "decorate": "on", "dust": "on", "fill": "in",
+               "pack": "in", "stuff": "in", "load": "in"}
+
+
 def extract_relations(p: Parse, links: dict[int, tuple[str, ...]],
                       animate: frozenset[str] | set[str] = frozenset()) -> list[Relation]:
     out = []
@@ -75,6 +80,15 @@ def extract_relations(p: Parse, links: dict[int, tuple[str, ...]],
         if anchor.pos in ("VERB", "AUX") and anchor.lemma in LOOK_VERBS:
             continue
         negated = _negated(p, prep, anchor)
+        if anchor.pos == "VERB" and anchor.lemma in COVER_VERBS and prep.lemma in ("in", "with"):
+            # "the cake was covered in patterns": the patterns are on the cake, not it in them
+            # ("the jar was filled with sweets": the sweets in the jar)
+            inverse = COVER_VERBS[anchor.lemma]
+            out += [Relation(subject=oe, predicate=inverse, object=se, negated=negated)
+                    for s in located(p, anchor) for o in objects
+                    for se in entity_ids(p, s, links) for oe in entity_ids(p, o, links) if se != oe]
+            continue
+        subjects = _stacked(p, prep, anchor, objects, links, animate) or located(p, anchor)
         subjects = _stacked(p, prep, anchor, objects, links, animate) or located(p, anchor)
         for s in subjects:
             for o in objects:

@@ -34,7 +34,10 @@ SLOT_SIZE = {"head": 0.34, "face": 0.24, "neck": 0.30, "back": 0.45, "feet": 0.2
              "hand": 0.34}
 WEAR_VERBS = {"wear", "don", "put"}
 HOLD_VERBS = {"hold", "carry", "clutch", "grab", "grip", "lift", "wave", "balance", "swing", "hug",
-              "raise", "offer", "bring", "fetch", "pick"}
+              "raise", "offer", "bring", "fetch", "pick",
+              # "a boy was playing a whistle", "blew her horn", "rang the bell", "read a book"
+              # (a piano or a church bell is no holdable size and stays where it is)
+              "play", "blow", "ring", "read"}
 # owners drawn already wearing headwear (the princess's crown, the cook's hat): the share of
 # their head's drawn height it covers (the library `head` of a bust/face on a body). A hat or
 # crown the text puts on them is drawn over that one, in its place, so the picture shows one
@@ -51,7 +54,7 @@ HOLDABLE = ("tiny", "small", "medium")  # what a creature can hold up: a leaf, a
 EXTRA_COLORS = {"black": "#263238", "grey": "#90A4AE", "gray": "#90A4AE", "golden": "#D4A017",
                 "silvery": "#A8B2BD", "scarlet": "#C62828", "crimson": "#B71C1C", "violet": "#8E24AA",
                 "lilac": "#B39DDB", "navy": "#1A237E", "cream": "#FFF3D6", "rainbow": "#EC407A"}
-_WITH = r"\b{owner}(?:'s|\s+(?:with|in|wearing)\s+(?:a|an|the|her|his|its|their)?)\s*(?:[a-z-]+\s+){{0,3}}?{item}\b"
+_WITH = r"\b{owner}(?:'s?|\s+(?:with|in|wearing)\s+(?:a|an|the|her|his|its|their)?)\s*(?:[a-z-]+\s+){{0,3}}?{item}\b"
 
 
 @dataclass(frozen=True)
