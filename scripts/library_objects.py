@@ -371,7 +371,7 @@ OBJECTS = [
     O("ant", "ant", "ant", "animal", "tiny", "left", "ground", GA, "hop"),
     O("spider", "spider", "spider", "animal", "small", "none", "any", (GA, FO), "bob"),
     O("worm", "worm", "worm, earthworm", "animal", "tiny", "left", "ground", GA, "swim"),
-    O("bird", "bird", "bird, robin, bluebird", "animal", "small", "right", "sky", (GA, FO, FA), "flap"),
+    O("bird", "bird", "bird, bluebird", "animal", "small", "right", "sky", (GA, FO, FA), "flap"),
     O("fountain", "fountain", "fountain, bird bath, birdbath", "building", "large", "none", "ground", (GA, CA), "none", False),
     # ---- weather and sky
     O("sun", "sun", "sun, sunshine", "sky", "medium", "none", "sky", LAND, "twinkle", False),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar, Iterator, Optional
@@ -111,6 +111,9 @@ class StandIns(Record):
 
     kind: ClassVar[str] = "object_standins"
     standins: dict[str, Optional[str]]
+    # the colour a kind drawn with another's drawing is, when the drawing's own colour says
+    # another kind ("sparrow": the blue bird drawn brown); the text's own colour wins
+    colors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -151,12 +154,14 @@ class Library:
     """An indexed, validated object library rooted at a folder with manifest.yaml and svg/."""
 
     def __init__(self, manifest: ObjectLibrary, root: Path,
-                 standins: Optional[dict[str, Optional[str]]] = None) -> None:
+                 standins: Optional[dict[str, Optional[str]]] = None,
+                 colors: Optional[dict[str, str]] = None) -> None:
         self.manifest = manifest
         self.root = root
         self.objects: dict[str, LibraryObject] = {o.id: o for o in manifest.objects}
         self._names: dict[str, str] = {n: o.id for o in manifest.objects for n in o.names}
         self.standins: dict[str, Optional[str]] = dict(standins or {})
+        self.colors: dict[str, str] = dict(colors or {})
         self.max_words = max((len(n.split()) for n in (*self._names, *self.standins)), default=1)
 
     def __contains__(self, object_id: str) -> bool:
@@ -200,6 +205,11 @@ class Library:
             if name is not None:
                 return Resolution(self._target(name), name, name not in self._names)
         return Resolution(None)
+
+    def kind_color(self, phrase: str) -> Optional[str]:
+        """The colour standins.yaml gives the kind a phrase names ("two sparrows" -> brown)."""
+        matched = self.resolve(phrase).matched
+        return self.colors.get(matched) if matched else None
 
     def _known(self, phrase: str) -> Optional[str]:
         words = phrase.lower().split()
@@ -331,10 +341,15 @@ def _validate_figure(obj: LibraryObject, at: str) -> None:
 
 
 def validate_standins(standins: dict[str, Optional[str]], manifest: ObjectLibrary,
-                      where: str) -> None:
-    """Every stand-in is lowercase words, shadows no object name, and names an existing object."""
+                      where: str, colors: Optional[dict[str, str]] = None) -> None:
+    """Every stand-in is lowercase words, shadows no object name, and names an existing object;
+    every coloured kind is a stand-in with an object or an object's name."""
     ids = {o.id for o in manifest.objects}
     names = {n: o.id for o in manifest.objects for n in o.names}
+    for phrase, color in (colors or {}).items():
+        if not (standins.get(phrase) or phrase in names) or not _NAME.match(str(color)):
+            raise ConfigError(f"{where}: colors: {phrase!r} must be a stand-in or object name "
+                              f"with a colour word, not {color!r}")
     for phrase, target in standins.items():
         at = f"{where}: stand-in {phrase!r}"
         if not _NAME.match(phrase):
@@ -357,11 +372,11 @@ def _load(path: str) -> Library:
     manifest = load_config(path, ObjectLibrary)
     root = Path(path).parent
     validate(manifest, root, path)
-    standins: dict[str, Optional[str]] = {}
+    standins = StandIns(standins={})
     if (root / STANDINS).is_file():
-        standins = load_config(root / STANDINS, StandIns).standins
-        validate_standins(standins, manifest, str(root / STANDINS))
-    return Library(manifest, root, standins)
+        standins = load_config(root / STANDINS, StandIns)
+        validate_standins(standins.standins, manifest, str(root / STANDINS), standins.colors)
+    return Library(manifest, root, standins.standins, standins.colors)
 
 
 def missing_heroes(library: Library, heroes: list[str] | tuple[str, ...]) -> list[str]:

@@ -12,6 +12,7 @@ from storygen.errors import ConfigError
 from storygen.io import write_record
 from storygen.nlp.parse import Parse, Span, Token
 from storygen.object_library import MANIFEST, STANDINS, load_library
+from storygen.records import Prompt
 from storygen.scenes.library_coverage import (NOUN_CLASSES, NounCounts, coverage, load_noun_classes,
                                               noun_phrases)
 from storygen.scenes.library_check import validate_libraries
@@ -60,14 +61,28 @@ def test_every_stand_in_target_exists_and_shadows_no_name(lib):
         assert phrase not in names, phrase
 
 
-def _library_copy(tmp_path, lib, standins):
+def test_kinds_drawn_with_another_kinds_drawing_keep_their_own_colour(lib):
+    assert lib.lookup("sparrow") == lib.lookup("robin") == "bird"
+    assert (lib.kind_color("two sparrows"), lib.kind_color("the young robin")) == ("brown", "orange")
+    assert lib.kind_color("bird") is None and lib.kind_color("moth") == "brown"
+    from storygen.nlp.parsed_reader import ParsedNLP
+    g = ParsedNLP(library=lib).build_graph(
+        "A sparrow, a blue moth and the baby turtles sat by the pond.", 1,
+        Prompt(theme="garden", hero="snail", color="red", adjective="kind"))
+    attrs = {e.lemma: e.attributes for e in g.entities}
+    # the text's own colour wins; a young one is marked small (layout/sizes.py)
+    assert (attrs["sparrow"], attrs["moth"], attrs["turtle"]) == (("brown",), ("blue",), ("baby",))
+
+
+def _library_copy(tmp_path, lib, standins, colors=None):
     data = yaml.safe_load(MANIFEST.read_text())
     (tmp_path / "svg").mkdir()
     for obj in data["objects"]:
         (tmp_path / "svg" / f"{obj['id']}.svg").write_text(lib.svg_path(obj["id"]).read_text())
     (tmp_path / "manifest.yaml").write_text(yaml.safe_dump(data))
     (tmp_path / STANDINS).write_text(yaml.safe_dump(
-        {"kind": "object_standins", "schema_version": 1, "standins": standins}))
+        {"kind": "object_standins", "schema_version": 1, "standins": standins,
+         **({"colors": colors} if colors else {})}))
     return tmp_path / "manifest.yaml"
 
 
@@ -79,6 +94,11 @@ def _library_copy(tmp_path, lib, standins):
 def test_bad_stand_ins_are_config_errors(tmp_path, lib, standins, message):
     with pytest.raises(ConfigError, match=message):
         load_library(_library_copy(tmp_path, lib, standins))
+
+
+def test_a_colour_for_an_unknown_kind_is_a_config_error(tmp_path, lib):
+    with pytest.raises(ConfigError, match="colors: 'griffin' must be a stand-in or object name"):
+        load_library(_library_copy(tmp_path, lib, {"sparrow": "bird"}, {"griffin": "gold"}))
 
 
 def test_every_object_keeps_source_licence_size_placement_and_facing(lib):

@@ -4,7 +4,7 @@ from storygen.options import load_options
 from storygen.records import Entity, Prompt, Relation, SceneGraph
 from storygen.object_library import load_library
 from storygen.scenes.layout.solver_backend import compose_layout
-from storygen.scenes.layout.sizes import comparisons, hero_scale, size_class, yardsticks
+from storygen.scenes.layout.sizes import comparisons, hero_scale, shift, size_class, yardsticks
 
 OPTIONS = load_options()
 LIB = load_library()
@@ -59,6 +59,8 @@ def test_size_words_and_size_nouns():
     assert size_class(ent("rock"), rock, {}) == (rock.size, False)
     assert size_class(Entity(id="pebble", lemma="pebble", mention="pebbles", object_id="rock"),
                       rock, {}) == ("tiny", True)  # pebbles drawn with the rock, but small
+    turtle = LIB.get("turtle")
+    assert size_class(ent("turtle", attrs=("baby",)), turtle, {}) == (shift(turtle.size, -1), True)
     assert hero_scale(ent("monkey", hero=True, attrs=("tiny",)), {}) < hero_scale(
         ent("monkey", hero=True), {}) == 1.0
 

@@ -29,6 +29,8 @@ from .rewrite import rewrite
 
 COLORS_EXTRA = set("black grey gray golden silvery dark light bright".split())
 SIZES = set("big small little tiny huge giant tall long short large enormous fat thin".split())
+# "the baby turtles", "a young robin": drawn smaller than the grown ones (layout/sizes.py)
+YOUNG = {"baby", "young", "newborn"}
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "several": 3, "many": 5, "few": 3, "lots": 5, "pair": 2, "both": 2}
 PLURAL_COUNT, MAX_COUNT = 3, 5
@@ -157,6 +159,8 @@ class ParsedNLP:
                 if c.dep in ("amod", "compound", "nummod") and (
                         word in self.colors or word in SIZES or word in self.adjectives):
                     attrs.append(word)
+                elif c.dep in ("amod", "compound") and word in YOUNG:
+                    attrs.append("baby")
                 if c.dep == "nummod" or c.lemma.lower() in NUMBERS:
                     stated.append(_number(c))
             attrs += owned_colors(p, t, self.colors)
@@ -172,6 +176,9 @@ class ParsedNLP:
             attrs.append(Entity.GONE)
         if e.hero:
             attrs += [prompt.color, prompt.adjective]
+        elif not any(a in self.colors for a in attrs):
+            kind = self.library.kind_color(e.lemma)  # a sparrow is drawn brown, not bird-blue
+            attrs += [kind] if kind in self.colors else []
         mention = next((mention_phrase(p, t) for t in heads), e.mention or e.lemma)
         return Entity(id=eid, lemma=e.lemma, mention=mention, object_id=self.object_id(coref, eid),
                       count=1 if e.hero else min(count, MAX_COUNT),

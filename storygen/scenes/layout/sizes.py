@@ -16,12 +16,14 @@ CLASSES = ("tiny", "small", "medium", "large", "huge")
 # a size word moves the class to (absolute) or by (relative, in steps)
 ABSOLUTE = {"tiny": "tiny", "teeny": "tiny", "huge": "huge", "giant": "huge", "enormous": "huge",
             "gigantic": "huge"}
-RELATIVE = {"little": -1, "small": -1, "big": 1, "large": 1, "tall": 1, "fat": 1}
+RELATIVE = {"little": -1, "small": -1, "big": 1, "large": 1, "tall": 1, "fat": 1,
+            "baby": -1}  # "the baby turtles" (nlp marks young ones "baby")
 # nouns that name a size of the object they are drawn with (the library's class is the thing's)
 NOUN_CLASS = {"pebble": "tiny", "boulder": "huge", "twig": "tiny", "puddle": "small",
               "pond": "large", "cub": "small", "chick": "tiny", "kitten": "small", "puppy": "small",
               "calf": "medium", "foal": "medium", "duckling": "tiny", "piglet": "small",
-              "lamb": "small", "pup": "small", "mountain": "huge", "hill": "huge"}
+              "lamb": "small", "pup": "small", "mountain": "huge", "hill": "huge",
+              "hatchling": "tiny", "kit": "tiny", "joey": "tiny", "fawn": "small"}
 # the hero's drawn height as a share of the usual hero height, by the class the text gives it:
 # still the easiest thing to find, but a monkey "no bigger than a mango" is not as big as a tree
 HERO_SCALE = {"tiny": 0.5, "small": 0.68, "medium": 0.85, "large": 1.0, "huge": 1.1}
