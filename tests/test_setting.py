@@ -81,6 +81,17 @@ def test_morning_alone_does_not_end_the_rain_but_a_new_day_does():
     assert places("space", ["She had always wanted to see the night sky."])[0][1] == "day"
 
 
+def test_back_in_the_henhouse_is_inside_it_and_a_henhouse_seen_from_afar_is_not():
+    scenes = [SceneText("Snow fell, and the hens could not see the henhouse.", drawn=("henhouse",)),
+              SceneText("Soon they were all back in the henhouse, in the warm straw.",
+                        drawn=("henhouse",))]
+    got = read_book("farm", scenes)
+    assert [s.variant for s in got] == ["farmyard-day", "henhouse"]
+    lib = load_backgrounds()
+    assert lib.variant("farm", "henhouse").setting == "inside"
+    assert drawn_weather(lib.variant("farm", "henhouse"), background_for("farm", got[1])) == ()
+
+
 def test_a_dark_place_stays_dark_and_a_drawn_barn_is_no_place_to_go_in():
     assert places("underwater", ["The dolphin dived into the deep trench at noon."])[0][:2] == \
         ("deep-night", "night")

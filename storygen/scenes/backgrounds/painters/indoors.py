@@ -1,4 +1,5 @@
 """Background painters for the rooms of the land themes: barn and shed walls and windows, hay,
+a henhouse's nest boxes and roost,
 stone walls and castle windows, banners, a rug, a hearth, tile and wood floors, lanterns,
 an ice cave, a burrow with roots, a greenhouse with its shelves of pots, and library shelves.
 (The space station's rooms are in space.py.)"""
@@ -39,6 +40,24 @@ def hay_floor(pen: Pen, c: Ctx) -> None:
         pen.line([(x, y), (x + 26 * math.cos(a), y + 26 * math.sin(a))], c.shade(c.ground, -0.2), 2)
     for x in (0.06 * c.W, 0.94 * c.W):
         pen.rect(x - 70, c.hy - 70, x + 70, c.hy + 20, c.shade(c.ground, -0.05), radius=10)
+
+
+@layer("nest_boxes")
+def nest_boxes(pen: Pen, c: Ctx) -> None:
+    """Inside a henhouse: a row of straw-filled nest boxes along the wall and a roosting pole."""
+    wood, dark = c.shade(c.near, 0.1), c.shade(c.near, -0.3)
+    straw = (*mix(c.ground, (255, 255, 255), 0.15), 255)
+    top = c.hy - 0.2 * c.H
+    for k in range(4):
+        x = (0.18 + 0.21 * k) * c.W
+        pen.rect(x - 70, top, x + 70, top + 90, wood)
+        pen.rect(x - 58, top + 14, x + 58, top + 90, dark)
+        pen.ellipse(x, top + 82, 56, 18, straw)
+    pen.rect(0.08 * c.W, top + 90, 0.92 * c.W, top + 104, dark)  # the shelf they stand on
+    y = 0.22 * c.H
+    pen.line([(0.05 * c.W, y), (0.95 * c.W, y)], dark, 12)  # the roost
+    for x in (0.05 * c.W, 0.95 * c.W):
+        pen.line([(x, y), (x, c.hy)], dark, 10)
 
 
 @layer("stone_wall")
