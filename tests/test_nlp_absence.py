@@ -30,6 +30,9 @@ def nlp():
     ("The moon disappeared behind a cloud.", ["moon"]),
     ("Mia lost her teddy in the park.", ["teddy"]),
     ("She looked for the kite in the tree.", ["kite"]),  # looked for: not drawn in the tree
+    ('"Did you see my ball?" he asked a squirrel.', ["ball"]),
+    ('"Where is my hat?" she cried.', ["hat"]),
+    ("She saw the ball.", []),
     # not absent: an adjective in front, a thing found, a dropped thing, a thing not gone
     ("She found a lost spoon.", []),
     ("She found the key under the mat.", []),
@@ -46,6 +49,9 @@ def test_a_lost_character_is_still_in_sight_and_a_thing_found_again_is_drawn():
     links = {1: ("seal",), 6: ("kite",)}
     assert gone_entities(p, links, frozenset({"seal"})) == {"kite"}
     assert gone_entities(p, links) == {"seal", "kite"}
+    p = parse_text("Did you see the owl? It is on the roof.")  # asked after, then there
+    assert gone_entities(p, {4: ("owl",), 6: ("owl",)}) == set()
+    assert gone_entities(p, {4: ("owl",)}) == {"owl"}
     p = parse_text("She looked for the kite. It was the kite!")
     assert gone_entities(p, {4: ("kite",), 6: ("kite",), 9: ("kite",)}) == set()
 

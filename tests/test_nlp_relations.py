@@ -60,6 +60,10 @@ def test_hero_phrase_entity_and_relation(nlp):
     ("A starfish lay on the rock.", [("starfish", "on", "rock")]),
     # what covers or fills a thing is on or in it, not the thing in what covers it
     ("The rock was covered in shells.", [("shell", "on", "rock")]),
+    # done "from" a place without leaving it: there; a motion "from" a place: gone from it
+    ("A crab waved at him from a rock.", [("crab", "on", "rock")]),
+    ("The crab was peeking out from under a shell.", [("crab", "below", "shell")]),
+    ("The crab ran away from the rock.", []),
     ("The anchor lay on the sand near the shipwreck.", [("anchor", "on", "sand"), ("anchor", "near", "shipwreck")]),
 ])
 def test_relation_patterns(nlp, text, expected):

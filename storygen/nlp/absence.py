@@ -2,7 +2,8 @@
 
 A lost-and-found story names the lost thing in the very scenes where it is missing, and a
 picture that draws it there tells the child the opposite of the text (a reviewer: "the lost
-ball is drawn right beside her"). These rules find the nouns a scene states absent, and keep
+ball is drawn right beside her"). These rules find the nouns a scene states absent or asks
+after ("Did you see my ball?"), and keep
 them absent unless the same scene then shows them again ("... she saw a flash of orange. It was
 the kite!"). Searching for a thing ("looked for the kite") does not bring it back; finding it,
 seeing it or a thing that lies somewhere does.
@@ -31,7 +32,7 @@ def absent_mentions(p: Parse, animate: frozenset[int] = frozenset()) -> set[int]
         if t.pos not in ("NOUN", "PROPN", "PRON"):
             continue
         if _stated_gone(p, t, t.i in animate) or _seen_not(p, t) or _there_is_no(p, t) \
-                or _searched(p, t):
+                or _searched(p, t) or _asked_for(p, t):
             out.add(t.i)
     return out
 
@@ -101,6 +102,18 @@ def _seen_not(p: Parse, t: Token) -> bool:
         return False
     return _negated(p, head) or any(c.dep == "nsubj" and c.lower in ("nobody", "no one", "none")
                                     for c in p.children(head.i))
+
+
+def _asked_for(p: Parse, t: Token) -> bool:
+    """'"Did you see my ball?"', 'Have you found my kite?', '"Where is my hat?"': a thing
+    asked after is not in sight."""
+    head = p.tokens[t.head]
+    if t.dep == "nsubj" and head.lemma == "be":
+        return any(c.dep == "advmod" and c.lower == "where" for c in p.children(head.i))
+    if t.dep != "dobj" or head.lemma not in SEE_VERBS:
+        return False
+    end = next((w for w in p.tokens[t.i + 1:] if w.text in (".", "!", "?")), None)
+    return end is not None and end.text == "?"
 
 
 def _there_is_no(p: Parse, t: Token) -> bool:

@@ -36,6 +36,10 @@ PART_PREDICATE = {
     ("in", "middle"): "in", ("in", "centre"): "in", ("in", "center"): "in",
 }
 NEAR_HEADS = {"next", "close", "near"}  # "next to", "close to", "near to"
+# verbs done "from" a place while staying there ("waved from the window"): _from_place
+FROM_STATIC = set("""blink watch peek peep peer look stare gaze glare wave call shout cry sing
+chirp croak hoot squeak wink grin smile listen hang dangle shine glow twinkle answer whisper
+giggle laugh cheer""".split())
 LOOK_VERBS = set("look peek peer search stare glance gaze point hunt check".split())
 # "a penguin in goggles" is wearing them, not inside them
 CLOTHES = set("suit goggles coat dress cloak scarf hat boot jacket sweater pyjamas costume shoe "
@@ -57,12 +61,16 @@ def extract_relations(p: Parse, links: dict[int, tuple[str, ...]],
                       animate: frozenset[str] | set[str] = frozenset()) -> list[Relation]:
     out = []
     for prep in p.tokens:
-        if prep.dep not in ("prep", "agent", "conj") or prep.pos != "ADP" and prep.lemma not in PREPS:
-            continue
-        found = predicate_and_objects(p, prep)
-        if found is None:
-            continue
-        predicate, objects = found
+        seen_from = _from_place(p, prep)
+        if seen_from is not None:
+            predicate, objects = seen_from
+        else:
+            if prep.dep not in ("prep", "agent", "conj") or prep.pos != "ADP" and prep.lemma not in PREPS:
+                continue
+            found = predicate_and_objects(p, prep)
+            if found is None:
+                continue
+            predicate, objects = found
         if predicate == "in" and all(o.lemma.lower() in CLOTHES for o in objects):
             continue
         anchor = _anchor(p, prep)
@@ -77,7 +85,7 @@ def extract_relations(p: Parse, links: dict[int, tuple[str, ...]],
             if up is None:
                 break
             anchor = up
-        if anchor.pos in ("VERB", "AUX") and anchor.lemma in LOOK_VERBS:
+        if anchor.pos in ("VERB", "AUX") and anchor.lemma in LOOK_VERBS and seen_from is None:
             continue
         negated = _negated(p, prep, anchor)
         if anchor.pos == "VERB" and anchor.lemma in COVER_VERBS and prep.lemma in ("in", "with"):
@@ -120,6 +128,32 @@ def _stacked(p: Parse, prep: Token, anchor: Token, objects: list[Token], links, 
             return []
         return [noun]
     return []
+
+
+def _from_place(p: Parse, prep: Token) -> tuple[str, list[Token]] | None:
+    """Where a thing is that does something "from" a place without leaving it: "a frog blinked
+    at him from a lily pad" (on it), "peeking out from under a fern" (under it), "called down
+    from the top of the hedge". Motion verbs ("ran from the farm") say where it was before."""
+    inner = prep.dep in ("pcomp", "prep") and p.tokens[prep.head].lower == "from"
+    outer = p.tokens[prep.head] if inner else prep
+    if outer.lower != "from" or outer.dep != "prep":
+        return None
+    verb = p.tokens[outer.head]
+    if verb.pos not in ("VERB", "AUX") or verb.lemma not in FROM_STATIC:
+        return None
+    if inner:  # "from under a fern", "from behind the tree"
+        pobj = [c for c in p.children(prep.i) if c.dep == "pobj"]
+        return (PREPS[prep.lower], with_conj(p, pobj[0])) if pobj and prep.lower in PREPS else None
+    if any(c.dep in ("pcomp", "prep") and c.lower in PREPS for c in p.children(prep.i)):
+        return None  # (the inner preposition says it)
+    pobj = [c for c in p.children(prep.i) if c.dep == "pobj"]
+    if not pobj:
+        return None
+    of = [g for c in p.children(pobj[0].i) if c.dep == "prep" and c.lemma == "of"
+          for g in p.children(c.i) if g.dep == "pobj"]
+    if pobj[0].lemma.lower() in ("top", "edge", "end", "side") and of:
+        return ("on" if pobj[0].lemma.lower() == "top" else "near"), with_conj(p, of[0])
+    return "on", with_conj(p, pobj[0])
 
 
 def _first_word(p: Parse, prep: Token) -> int:
