@@ -70,6 +70,32 @@ def test_predicate_terms(pred, a, b, expected):
     assert all(g <= 0 for g in terms(pred, a, b, W, H)) == expected
 
 
+def test_under_a_thing_that_stands_on_the_ground_is_at_its_foot():
+    tree, boy = (600, 200, 300, 300), (700, 520, 100, 100)  # the boy lower down the page
+    assert all(g <= 0 for g in terms("below", boy, tree, W, H))  # (as a boat over a mermaid)
+    assert not all(g <= 0 for g in terms("below", boy, tree, W, H, grounded=True))
+    assert all(g <= 0 for g in terms("below", (700, 400, 100, 100), tree, W, H, grounded=True))
+    g = graph("garden", [ent("snail", True), ent("boy"), ent("tree")], ["boy below tree"])
+    for seed in (1, 2, 3):
+        b = boxes_of(lay(g, "snail", seed))
+        assert b["tree"].x < b["boy"].x + b["boy"].w / 2 < b["tree"].x + b["tree"].w
+        assert abs((b["tree"].y + b["tree"].h) - (b["boy"].y + b["boy"].h)) < 0.1 * H
+        assert layout_report(lay(g, "snail", seed), g)["relations"][0][1] is True
+
+
+def test_every_copy_of_a_creature_sits_where_it_does():
+    g = graph("garden", [ent("snail", True), ent("crow", count=2, obj="blackbird"), ent("fence")],
+              ["crow on fence"])
+    lib = load_library()
+    for seed in (1, 2):
+        layout = lay(g, "snail", seed)
+        vis = {o.entity: visible((o.box.x, o.box.y, o.box.w, o.box.h), lib.content(o.object_id))
+               for o in layout.objects}
+        z = {o.entity: o.z for o in layout.objects}
+        for crow in ("crow", "crow#2"):  # (the copy anywhere along the fence's top)
+            assert holds(Relation(crow, "along", "fence"), vis, z, W, H) is True
+
+
 def test_between_needs_both_sides_and_falls_back_to_near():
     left, right = (100, 300, 100, 100), (700, 300, 100, 100)
     assert all(g <= 0 for g in terms("between", (400, 300, 100, 100), left, W, H, right))

@@ -26,6 +26,7 @@ from ...backends import SCENE_BACKENDS
 from ...object_library import Library, load_library
 from ..layout.geometry import (PREDICATES, holds, out_of_frame, overlap_allowed, overlap_area, seat,
                              visible)
+from ..layout.select import SUPPORTED
 from .picture_checks import picture_checks
 
 GOLD = DATA_DIR / "gold" / "layouts.jsonl"
@@ -91,11 +92,14 @@ def layout_report(layout: SceneLayout, graph: SceneGraph, lib: Library | None = 
              if lib.get(o.object_id).surface is not None}
     z = {o.entity: o.z for o in layout.objects}
     worn = {o.entity: o.worn_by for o in layout.objects if o.worn_by}
+    placed = {r.subject for r in graph.relations if not r.negated and r.predicate in SUPPORTED}
+    grounded = {o.entity for o in layout.objects if lib.get(o.object_id).placement == "ground"
+                and o.entity.split("#")[0] not in placed and not o.worn_by}
     verdicts = []
     for r in graph.relations:
         copies = [r.subject] + ([k for k in vis if k.startswith(r.subject + "#")] if r.negated else [])
         results = [holds(Relation(s, _as_drawn(r.predicate, worn.get(s) == r.object), r.object,
-                                  r.negated), vis, z, W, H, graph.relations, seats)
+                                  r.negated), vis, z, W, H, graph.relations, seats, grounded)
                    for s in copies]
         verdict = None if results[0] is None else all(x is not False for x in results)
         verdicts.append((r, verdict))

@@ -4,7 +4,8 @@ optimiser (as hinge penalties) and the evaluation (as satisfied / not satisfied)
 A predicate between a subject box `a` and an object box `b` is a list of terms g_i (pixels);
 it holds when every g_i <= 0 (and, for behind / in front of / in / on, the drawing order
 agrees). "above"/"below" have two readings: stacked (a boat over the mermaid) or sheltering (a
-rabbit under a mushroom cap, both on the ground); the closer one is used. Boxes are (x, y, w, h) with y growing downward, and are the *visible* boxes (see
+rabbit under a mushroom cap, both on the ground); the closer one is used, and only the
+sheltering one when the upper thing stands on the ground (a tree cannot hang over a boy). Boxes are (x, y, w, h) with y growing downward, and are the *visible* boxes (see
 `visible`): the drawn part of each sprite. `between` takes two object boxes;
 with only one it means `near`. A negated relation holds when its predicate does not. "On" is
 judged against the object's `seat` when what rests on it does not rest on its top (a windowsill
@@ -23,8 +24,8 @@ PREDICATES = ("above", "below", "on", "in", "near", "behind", "in_front_of", "le
 TOUCHING = ("above", "below", "on", "in", "behind", "in_front_of", "riding_on", "worn_by", "held_by")
 NEAR_GAP = 0.10  # of the frame width: "near" means at most this far apart
 Z_BEFORE = {"behind"}  # the subject is drawn before (under) the object
-Z_AFTER = {"in_front_of", "in", "on", "riding_on", "worn_by", "held_by"}  # drawn after (over) it
-SEATED = ("on", "riding_on")  # judged against the object's seat (`seat`), not its whole box
+Z_AFTER = {"in_front_of", "in", "on", "along", "riding_on", "worn_by", "held_by"}  # drawn after (over) it
+SEATED = ("on", "along", "riding_on")  # judged against the object's seat (`seat`), not its whole box
 ON_BAND = (0.12, 0.45)  # "on": the subject's base lies this far down the support (fractions)
 
 
@@ -72,21 +73,31 @@ def _side_by_side(a: Box, b: Box) -> float:
     return abs(_cy(a) - _cy(b)) - 0.5 * (a[3] + b[3])
 
 
-def terms(pred: str, a: Box, b: Box, W: float, H: float, c: Optional[Box] = None) -> list[float]:
-    """Hinge terms of `a pred b` (`c`: the second object of `between`); all <= 0 means it holds."""
+def terms(pred: str, a: Box, b: Box, W: float, H: float, c: Optional[Box] = None,
+          grounded: bool = False) -> list[float]:
+    """Hinge terms of `a pred b` (`c`: the second object of `between`); all <= 0 means it holds.
+    `grounded`: for above / below, the upper thing stands on the ground (a tree, a bench, a
+    table), so only the sheltering reading is possible: what is under it is at its foot, not
+    lower down the page ("a boy sat under the apple tree" is not a boy in front of it)."""
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
     abot, bbot = ay + ah, by + bh
     if pred == "above":  # stacked over b, or a big thing whose canopy shelters b on the ground
+        # (under a thing standing on the ground, below its seat or canopy: a cat under a
+        # bench is no taller than the space under the seat)
+        shelter = [abs(_cx(a) - _cx(b)) - 0.3 * aw, ay + (0.45 if grounded else 0.3) * ah - by,
+                   bw - 0.8 * aw, abs(abot - bbot) - 0.08 * H]
+        if grounded:
+            return shelter
         stacked = [abot - (by + 0.15 * bh), abs(_cx(a) - _cx(b)) - 0.5 * max(aw, bw)]
-        shelter = [abs(_cx(a) - _cx(b)) - 0.3 * aw, ay + 0.3 * ah - by, bw - 0.8 * aw,
-                   abs(abot - bbot) - 0.08 * H]
         return min(stacked, shelter, key=_excess)
     if pred == "below":
-        return terms("above", b, a, W, H)
-    if pred == "on":  # resting on the top part, roughly centred
+        return terms("above", b, a, W, H, grounded=grounded)
+    if pred in ("on", "along"):  # resting on the top part, roughly centred ("along": anywhere
+        # along it, for the copies of what sits on it: two crows on one fence)
         lo, hi = ON_BAND
-        return [by + lo * bh - abot, abot - (by + hi * bh), abs(_cx(a) - _cx(b)) - 0.25 * bw]
+        return [by + lo * bh - abot, abot - (by + hi * bh),
+                abs(_cx(a) - _cx(b)) - (0.25 if pred == "on" else 0.45) * bw]
     if pred == "riding_on":  # astride: the rider's base on the upper part of the mount
         return [by + 0.05 * bh - abot, abot - (by + 0.6 * bh), abs(_cx(a) - _cx(b)) - 0.35 * bw]
     if pred == "worn_by":  # on the wearer's outline (a hat may rise above it), smaller than it:
@@ -104,7 +115,9 @@ def terms(pred: str, a: Box, b: Box, W: float, H: float, c: Optional[Box] = None
         ox = overlap_1d(ax, ax + aw, bx, bx + bw)
         oy = overlap_1d(ay, abot, by, bbot)
         depth = abot - (bbot + 0.02 * H) if pred == "behind" else (bbot - 0.02 * H) - abot
-        return [0.5 * min(aw, bw) - ox, 0.2 * min(ah, bh) - oy, depth]
+        # (half of the smaller one's height shared: a mouse behind a flowerpot is hidden by
+        # it, not perched above its leaves)
+        return [0.5 * min(aw, bw) - ox, 0.5 * min(ah, bh) - oy, depth]
     if pred == "left_of":
         return [_cx(a) - bx, _side_by_side(a, b)]
     if pred == "right_of":
@@ -164,11 +177,12 @@ def between_partner(rel: Relation, relations: Sequence[Relation]) -> Optional[st
 
 
 def holds(rel: Relation, boxes: dict[str, Box], z: dict[str, int], W: float, H: float,
-          relations: Sequence[Relation] = (), seats: Optional[dict[str, Box]] = None
-          ) -> Optional[bool]:
+          relations: Sequence[Relation] = (), seats: Optional[dict[str, Box]] = None,
+          grounded: frozenset[str] | set[str] = frozenset()) -> Optional[bool]:
     """Whether the relation is satisfied by the layout (negation included); None when one of
     its entities was not drawn. `seats`: the `seat` of each drawn thing whose resting surface
-    is not its top, for "on" / "riding_on"."""
+    is not its top, for "on" / "riding_on"; `grounded`: the drawn things that stand on the
+    ground (see `terms`)."""
     a, b = boxes.get(rel.subject), boxes.get(rel.object)
     if a is None or b is None:
         return None
@@ -176,7 +190,8 @@ def holds(rel: Relation, boxes: dict[str, Box], z: dict[str, int], W: float, H: 
         b = seats[rel.object]
     partner = between_partner(rel, relations)
     c = boxes.get(partner) if partner else None
-    geometric = all(g <= 0 for g in terms(rel.predicate, a, b, W, H, c))
+    upper = rel.subject if rel.predicate == "above" else rel.object
+    geometric = all(g <= 0 for g in terms(rel.predicate, a, b, W, H, c, upper in grounded))
     positive = geometric and z_ok(rel.predicate, z[rel.subject], z[rel.object])
     return positive != rel.negated
 

@@ -253,6 +253,6 @@ def select_items(graph: SceneGraph, lib: Library, geo: Geo, skip: frozenset[str]
                               entity=entity, obj=obj, copy=copy, base=base, zone=zone,
                               smin=0.8 if entity.hero else (0.7 if zone == "backdrop" else 0.45),
                               smax=smax, layer=layer,
-                              supported=copy == 0 and entity.id in supported,
+                              supported=entity.id in supported,  # copies too (solver.py)
                               content=lib.content(obj.id)))
     return items

@@ -31,7 +31,12 @@ SLACK = 3.0  # px: relations must hold by this margin so rounding cannot break t
 HERO_MARGIN = 3.0  # px kept clear around the hero
 SWEEPS = 14
 RESTARTS = 3
-INVERSE = {"above": "below", "below": "above", "on": "support", "in": "contain", "near": "near",
+# a subject's copies are where it is, too: in the pond, under the tree, on the fence (spread
+# along it: geometry "along", so that three snowflakes on a sled leave room for the girl)
+SHARED = {"on": "along", "in": "in", "below": "below"}
+CREATURES = ("animal", "character")  # (snowflakes "on the sled" are weather, not a flock)
+INVERSE = {"above": "below", "below": "above", "on": "support", "along": "support",
+           "in": "contain", "near": "near",
            "behind": "in_front_of", "in_front_of": "behind", "left_of": "right_of",
            "right_of": "left_of", "between": "near", "riding_on": "support",
            "worn_by": "near", "held_by": "near"}  # worn/held things are placed by attire.py
@@ -52,6 +57,10 @@ class Problem:
                           and o.subject == r.subject and o.object != r.object
                           and o.negated == r.negated and o.object in index), None)
             self.rels.append((r.predicate, a, b, c, r.negated))
+            if r.predicate in SHARED and not r.negated:  # "two crows sat on the fence": both
+                self.rels += [(SHARED[r.predicate], j, b, None, False) for j, it in enumerate(items)
+                              if it.entity.id == r.subject and it.copy > 0 and it.obj.category
+                              in CREATURES]
         self.by_item: list[list[int]] = [[] for _ in items]
         for k, (_, a, b, c, _) in enumerate(self.rels):
             for i in {a, b, c} - {None}:
@@ -69,6 +78,8 @@ class Problem:
         self.box: list[tuple[float, float, float, float]] = [(0.0, 0.0, 1.0, 1.0)] * self.n
         self.vis = list(self.box)  # the drawn part of each box: what relations are judged on
         self.surface = [it.obj.surface for it in items]  # where "on" rests, if not the top
+        # standing on the ground: what is "under" it is at its foot (geometry.terms)
+        self.grounded = [it.zone in ("ground", "floor", "backdrop") and not it.supported for it in items]
         self.placed = [False] * self.n
 
     # ------------------------------------------------------------ state and cost
@@ -92,7 +103,7 @@ class Problem:
         if not (self.placed[a] and self.placed[b]) or (c is not None and not self.placed[c]):
             return 0.0
         g = terms(pred, self.vis[a], self.target(pred, b), self.geo.W, self.geo.H,
-                  self.vis[c] if c is not None else None)
+                  self.vis[c] if c is not None else None, self.grounded[a if pred == "above" else b])
         if negated:
             v = max(0.0, SLACK - max(g))
             return W_REL * (v / self.geo.H + (STEP if v > 0 else 0.0))
@@ -201,8 +212,9 @@ class Problem:
             cx, bot = ocx + u(-0.15, 0.15) * ow, obot + u(-0.03, 0.03) * H
         elif pred == "below":
             cx, bot = ocx + u(-0.25, 0.25) * ow, obot + u(-0.1 * h, 0.1 * H) + h
-        elif pred in ("on", "riding_on"):
-            cx, bot = ocx + u(-0.2, 0.2) * ow, oy + u(0.12, 0.35) * oh
+        elif pred in ("on", "riding_on", "along"):
+            cx = ocx + u(-0.2, 0.2) * ow if pred != "along" else ocx + u(-0.4, 0.4) * ow
+            bot = oy + u(0.12, 0.35) * oh
         elif pred == "support":  # the item holds `other` on its top part (or its seat)
             h = max(h, 0.9 * ow)
             cx, t = ocx + u(-0.2, 0.2) * h, u(ON_BAND[0], 0.35)  # t: how far down the support

@@ -23,7 +23,7 @@ from .attire import Outfit, attachments, color_hex, drawn_clothes, place, with_r
 from .geometry import Z_AFTER, Z_BEFORE
 from .select import Item, drawn_names, geo_of, scenery, select_items
 from .sizes import comparisons, yardsticks
-from .solver import solve
+from .solver import CREATURES, SHARED, solve
 
 BACKEND = "solver"
 # amplitude: px as a fraction of the box height (bob, hop, swim), degrees (sway), or a squash
@@ -165,8 +165,11 @@ def _z_order(items: list[Item], boxes, graph: SceneGraph, height: int) -> list[i
     relations that say who is in front override it (a topological sort; cycles fall back)."""
     index = {it.key: i for i, it in enumerate(items)}
     after: dict[int, set[int]] = {i: set() for i in range(len(items))}  # i must follow these
-    for r in graph.relations:
-        a, b = index.get(r.subject), index.get(r.object)
+    pairs = [(r, index.get(r.subject), index.get(r.object)) for r in graph.relations]
+    pairs += [(r, i, index.get(r.object)) for r in graph.relations if r.predicate in SHARED
+              for i, it in enumerate(items) if it.entity.id == r.subject and it.copy > 0
+              and it.obj.category in CREATURES]
+    for r, a, b in pairs:  # (a subject's copies share where it is: solver.SHARED)
         if r.negated or a is None or b is None or a == b:
             continue
         if r.predicate in Z_BEFORE:
