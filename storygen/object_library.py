@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field as dataclass_field
 from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar, Iterator, Optional
@@ -113,7 +113,7 @@ class StandIns(Record):
     standins: dict[str, Optional[str]]
     # the colour a kind drawn with another's drawing is, when the drawing's own colour says
     # another kind ("sparrow": the blue bird drawn brown); the text's own colour wins
-    colors: dict[str, str] = field(default_factory=dict)
+    colors: dict[str, str] = dataclass_field(default_factory=dict)
 
 
 @dataclass(frozen=True)

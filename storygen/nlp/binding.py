@@ -12,7 +12,7 @@ woke up, the bear stretched"). Pure functions of one parse and the token -> enti
 from __future__ import annotations
 
 from .mentions import INDEPENDENT_POSSESSIVES, ecm
-from .parse import SUBJ, Parse, Token, arguments, governing_verb
+from .parse import SUBJ, Parse, Token, arguments, clause_subject, governing_verb
 
 
 CARRY = {"take", "bring", "carry", "keep"}
@@ -40,9 +40,28 @@ def banned(p: Parse, t: Token, links: dict[int, tuple[str, ...]]) -> set[str]:
     free = t.dep == "pobj" and (verb.lemma == "have" or verb.lemma in CARRY and
                                 p.tokens[t.head].lower == "with")
     for c in arguments(p, verb):
-        if c.i != t.i and not (free and c.dep in SUBJ):
+        if c.i != t.i and not (free and c.dep in SUBJ) and not _own_clause(p, c):
             out.update(links.get(c.i, ()))
+    # "Tom and his sister tried to catch them": every conjunct of the subject, not only the
+    # first (a subject the clause shares: "had" + "to find")
+    subj = clause_subject(p, verb)
+    if not free and subj is not None and subj.i != t.i and p.tokens[subj.head].pos in ("VERB", "AUX"):
+        for c in p.children(subj.i):
+            if c.dep == "conj":
+                out.update(links.get(c.i, ()))
     return out
+
+
+def _own_clause(p: Parse, subj: Token) -> bool:
+    """'A moth flew past, and the cat caught it': the parser may hang "flew ... and" off the
+    moth and make the moth a second subject of "caught"; a subject whose own verb carries
+    the "and" (or whose "and" follows its own verb: "A leaf floated by, and") is the subject
+    of a clause of its own, and binding does not reach it."""
+    kids = p.children(subj.i)
+    verbs = [c for c in kids if c.pos == "VERB" and c.dep in ("acl", "relcl")]
+    return subj.dep in SUBJ and any(any(g.dep == "cc" for g in p.children(v.i)) or
+                                    any(g.dep == "cc" and g.i > v.i for g in kids) and
+                                    not any(g.dep == "conj" for g in kids) for v in verbs)
 
 
 def _subject_banned(p: Parse, t: Token, verb: Token, links: dict[int, tuple[str, ...]]) -> set[str]:

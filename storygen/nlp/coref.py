@@ -13,30 +13,24 @@ Lappin & Leass (1994) with a centering-style preference for the previous sentenc
   tie goes to the nearer mention. "they" may take a plural entity, a coordinated group ("the
   mermaid and the crab", "Mom, Dad and Ava") or, failing both, the two most salient
   characters still in mind.
-`StoryCoref.add_scene(parse)` is incremental, so scene N sees scenes 1..N-1.
+`StoryCoref.add_scene(parse)` is incremental, so scene N sees scenes 1..N-1. The records it
+keeps are in coref_state.py, number/gender/animacy agreement in agreement.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from .lexicon import (ABSTRACT, ANIMALS, BODY_PARTS, FEMALE, FEMALE_NAMES, HUMANS, MALE,
-                      MALE_NAMES, PEOPLE, ROLE_NOUNS)
+from .agreement import GENDER_KNOWN, compatible, says
+from .coref_state import POSSESSIVE, PRONOUNS, REFLEXIVE, EntityState, MentionRec, SceneCoref
+from .lexicon import ABSTRACT, ANIMALS, FEMALE, FEMALE_NAMES, MALE, MALE_NAMES, PEOPLE, ROLE_NOUNS
 from .binding import banned as binding_banned, cataphor
-from .mentions import (INDEPENDENT_POSSESSIVES, is_name, noun_lemma, painted_noun, pleonastic,
-                       role_class, role_of)
+from .mentions import (INDEPENDENT_POSSESSIVES, copula_subject, given_name, is_name, noun_lemma,
+                       painted_noun, pleonastic, role_class, role_of)
 from .preferences import clause_target, fits, it_words, placed, placements, wanted
-from .parse import (SUBJ, Parse, Token, clause_subject, copula_subject, given_name, mention_phrase,
-                    noun_number)
+from .parse import SUBJ, Parse, Token, clause_subject, mention_phrase, noun_number
 
 DECAY = 0.3  # salience kept per sentence back: steep, so the last sentence dominates
 ROLE_WEIGHT = {"subj": 80, "there": 70, "obj": 50, "dative": 40, "obl": 30, "poss": 30, "other": 20,
                "embedded": 10}
-PARALLEL, HERO, AMBIGUOUS_PLURAL, FALLBACK_GROUP = 35, 10, 20, 15
-# "it" for an animal: a mild cost when the words around the "it" say nothing, a strong one when
-# they say "thing" ("it rolled", "it was locked"; all but a bar: "the fox told the crow that
-# it was too heavy" is the cheese), none when they say "animal" ("it wagged");
-# and a thing loses THING_FOR_ANIMATE when they say "animal" (IT_ANIMATE_THING for "its head").
-IT_ANIMATE, IT_ANIMATE_THING, THING_FOR_ANIMATE = 40, 300, 60
+PARALLEL, FALLBACK_GROUP = 35, 15
 FORGOTTEN = 1.0  # salience below this (about 4 sentences unmentioned): no longer a candidate,
 # except the hero, who stays available to a "she" at any distance
 CATAPHORA_BELOW = 100  # a pronoun with no antecedent this strong may point ahead (binding.cataphor)
@@ -45,54 +39,7 @@ FIT = 90  # a candidate of the kind the pronoun's words want ("it landed": a fli
 # where the words all but decide: "did not fit in the box because it was too small", "lent Mia
 # her umbrella because she had forgotten hers", a part ("its sails": a boat or a windmill)
 FIT_CLAUSE = 150
-# "The ladybug landed on Mia's hand. She ...": a candidate whose word or name says "she"
-# is a likelier "she" than one that says nothing
-GENDER_KNOWN = 60
-CALLED_IT = 200  # "Sophie's cat ... It could not get down, so her dad ...": not the cat again
 MOVED = 60  # "found a key on the floor. He hid the key on it": not the floor again
-
-PRONOUNS = {  # word -> (plural, gender); gender None = any
-    "he": (False, "m"), "him": (False, "m"), "his": (False, "m"), "himself": (False, "m"),
-    "she": (False, "f"), "her": (False, "f"), "hers": (False, "f"), "herself": (False, "f"),
-    "it": (False, "n"), "its": (False, "n"), "itself": (False, "n"),
-    "they": (True, None), "them": (True, None), "their": (True, None), "theirs": (True, None),
-    "themselves": (True, None),
-}
-REFLEXIVE = {"himself", "herself", "itself", "themselves"}
-POSSESSIVE = {"his", "its", "their", "hers", "theirs"}
-
-@dataclass
-class EntityState:
-    id: str
-    lemma: str
-    hero: bool = False
-    gender: str | None = None  # "m", "f", "n" (told by an it) or None
-    animate: bool = False
-    plural: bool | None = False  # None: "the sheep" could be either
-    names: set[str] = field(default_factory=set)
-    aliases: set[str] = field(default_factory=set)
-    abstract: bool = False  # "idea": a possible antecedent, never a drawn entity
-    kin_of: str = ""  # "its mother", "Lily's brother": whose (entity id), to draw the same kind
-    surface: str = ""  # head word as written, for rewriting ("robots")
-    mention: str = ""  # the fullest noun phrase seen ("the silly teal mermaid")
-    told: bool = False  # the story has called it "he" or "she" (not only the word: "the hen")
-    called_it: bool = False  # the story has called it "it" ("Sophie's cat ... It"): a worse "she"
-
-
-@dataclass(frozen=True)
-class MentionRec:
-    sent: int  # story-wide sentence number
-    token: int
-    role: str
-    key: tuple[str, ...]  # entity ids (several for a group)
-
-
-@dataclass
-class SceneCoref:
-    parse: Parse
-    links: dict[int, tuple[str, ...]]  # token -> entity ids (nominal heads and pronouns)
-    pronouns: dict[int, tuple[str, ...]]  # pronoun token -> entity ids; () = none (pleonastic)
-
 
 class StoryCoref:
     """Coreference state for one story; feed scenes in order with add_scene()."""
@@ -112,7 +59,8 @@ class StoryCoref:
         lemma = noun_lemma(p, t)
         if lemma is None:
             return None
-        if is_name(t) and t.text in self.names:
+        # (a name the story gave, even where the tagger took it for a noun: "Socks is a cat")
+        if (is_name(t) or t.text[:1].isupper()) and t.text in self.names:
             return self.entities[self.names[t.text]]
         plural = noun_number(p, t)
         if any(c.lemma in ("each", "every") for c in p.children(t.i)):
@@ -304,7 +252,7 @@ class StoryCoref:
             local = scene.links.get(subj.i) if subj is not None and subj.i < t.i else None
             if local in scores:
                 scores[local] += LOCAL_SUBJECT
-        pref = it_words(p, t) if word in ("it", "its") else None
+        pref = it_words(p, t) if word in ("it", "its", "they") else None
         # "did not fit in the box because it was too small", "lent Mia ... because she had ..."
         target = scene.links.get(clause_target(p, t))
         if target in scores:
@@ -318,8 +266,8 @@ class StoryCoref:
         known_gender = gender in ("m", "f") and word not in POSSESSIVE and t.tag != "PRP$"
         best, best_score = (), float("-inf")
         for key, score in scores.items():
-            ok, adj = self._compatible(key, plural, gender, pref)
-            if known_gender and len(key) == 1 and self._says(self.entities[key[0]], gender):
+            ok, adj = compatible(self.entities[key[0]] if len(key) == 1 else None, plural, gender, pref)
+            if known_gender and len(key) == 1 and says(self.entities[key[0]], gender):
                 adj += GENDER_KNOWN  # a known "she" (Mia, the grandma) before an unknown (the ladybug)
             if wants:
                 adj += max([FIT_CLAUSE if w.startswith("part:") else FIT for w in wants
@@ -332,7 +280,7 @@ class StoryCoref:
                 best, best_score = group
         if best_score < CATAPHORA_BELOW:
             ahead = cataphor(p, t, scene.links)  # "When she woke up, the bear stretched"
-            if ahead and self._compatible(ahead, plural, gender, pref)[0]:
+            if ahead and compatible(self.entities[ahead[0]] if len(ahead) == 1 else None, plural, gender, pref)[0]:
                 best = ahead
         if len(best) == 1 and gender in ("m", "f") and word not in POSSESSIVE and t.tag != "PRP$":
             e = self.entities[best[0]]
@@ -369,51 +317,6 @@ class StoryCoref:
         return {key: sum(w * DECAY ** (sent - s) for s, w in by_sent.items())
                 + (PARALLEL if key in parallel else 0.0) + 1e-9 * last[key]
                 for key, by_sent in per_sent.items()}
-
-    def _compatible(self, key: tuple[str, ...], plural: bool, gender: str | None,
-                    pref: str | None = None) -> tuple[bool, float]:
-        if len(key) > 1:
-            return plural, 0.0
-        e = self.entities[key[0]]
-        if e.lemma.split()[-1] in BODY_PARTS:
-            return False, 0.0
-        adj = HERO if e.hero else 0.0
-        if plural:
-            if e.plural is False:
-                return False, 0.0
-            return True, adj - (AMBIGUOUS_PLURAL if e.plural is None else 0)
-        if e.plural is True:
-            return False, 0.0
-        if gender in ("m", "f"):
-            return e.animate and e.gender in (None, gender), adj - (CALLED_IT if e.called_it else 0)
-        if e.animate:  # "it" for an animal is possible, but not once it has been he/she
-            head = e.lemma.split()[-1]  # (HUMANS holds every gendered word: "hen" too)
-            if head in HUMANS and head not in ANIMALS or e.names:
-                return False, 0.0
-            cost = {"animate": 0, "body": 0, "thing": IT_ANIMATE_THING}.get(pref, IT_ANIMATE)
-            lexical = head in ANIMALS and not e.told  # "the cow ... it mooed"
-            return (e.gender in (None, "n") or lexical) and not e.names, adj - cost
-        return True, adj - {"animate": THING_FOR_ANIMATE, "body": IT_ANIMATE_THING}.get(pref, 0)
-
-    @classmethod
-    def _says(cls, e: EntityState, gender: str) -> bool:
-        """The entity's own word or name says `gender` ("Mia", "the grandma"), or the story has
-        told it of a named one ("Luna ... she"); an unnamed animal once called "she" (the
-        hedgehog) is no likelier a "she" than the squirrel just met."""
-        return e.told and e.gender == gender and bool(e.names) or cls._lexical_gender(e) == gender
-
-    @staticmethod
-    def _lexical_gender(e: EntityState) -> str | None:
-        """The gender the entity's own word or name says ("grandma", "Mia"), not one told."""
-        head = e.lemma.split()[-1]
-        if head in ANIMALS and not e.names:
-            return None  # "met a hen. She gave her...": a hen's word says less than the subject's place
-        names = {n.lower() for n in e.names} | {head.lower()}
-        if head in FEMALE or names & FEMALE_NAMES:
-            return "f"
-        if head in MALE or names & MALE_NAMES:
-            return "m"
-        return None
 
     def _fallback_group(self, scores, sent, banned):
         """'They' with no plural antecedent: the two most salient characters still in mind,

@@ -34,10 +34,11 @@ owner visitor guest host everyone wizard witch princess prince king queen""".spl
 # has called "he" or "she" keeps that; these only break a tie before it has).
 FEMALE_NAMES = set("""anna ava amy alice bella chloe daisy ella ellie emma emily eva evie freya grace
 gran hannah holly isla ivy jess jane kate katie lily lola lucy mia molly nora olivia pia poppy
-rosie rose ruby sara sarah sophie tess zoe zara maya nina lena lisa mary meg millie elsie""".split())
+rosie rose ruby sara sarah sophie tess zoe zara maya nina lena lisa mary meg millie elsie
+polly penny sally luna stella tilly maisie amelia charlotte olive hazel""".split())
 MALE_NAMES = set("""alfie amir ben billy bob charlie dan danny finn fred freddie george harry henry
 jack jacob jake jim joe josh kit leo liam luke max noah ollie oscar owen sam theo tim tom toby
-will omar ravi raj ali""".split())
+will omar ravi raj ali milo oliver arthur archie jasper peter paul""".split())
 # "its mother", "its babies": an "its" whose noun is kin belongs to an animal.
 KIN = set("mother father mom dad mum mama papa baby babies family friend friends owner brother "
           "sister cub cubs chick chicks calf foal kitten kittens puppy puppies mate".split())
@@ -55,6 +56,9 @@ spider fly firefly dragonfly grasshopper cricket mosquito lion tiger leopard che
 elephant giraffe zebra hippo rhino monkey ape gorilla chimp orangutan sloth koala kangaroo panda
 camel llama alpaca yak bison buffalo polar lemming husky caribou armadillo tapir capybara meerkat
 mammoth unicorn dragon creature animal pet beast""".split())
+# Toys a story may give a he or she ("The china doll lay in the attic. Nobody played with her"),
+# though they are things otherwise.
+PERSONIFIED = set("doll dolly teddy puppet scarecrow snowman robot soldier teddybear".split())
 # An "it" doing these is an animal (or a robot, a dragon...): things do not want or sleep.
 ANIMATE_VERBS = set("""want like love hate wish hope need try decide feel think know remember forget
 sleep nap wake yawn snore dream eat nibble munch chew gobble drink lick sniff smell sip swallow
@@ -70,6 +74,10 @@ say shout call whisper ask answer tell speak talk reply squeal yelp""".split())
 THING_VERBS = set("""roll bounce break crack shatter spill leak drip pour melt float sink shine glow
 glitter sparkle twinkle flicker burn fit open close lock unlock ring tick creak rattle jingle
 clatter lean tip topple blow blossom bloom grow sprout ripen wilt cost weigh contain""".split())
+# What one does to a thing, not to an animal: "The hens would not open it" (the gate, not the
+# fox that knocked on it); an object "it" of these is a thing.
+THING_OBJECT_VERBS = set("""open close shut lock unlock fix mend repair build paint fold unfold wrap
+unwrap sew knit bake cook boil fry plant water light switch read write spell""".split())
 # "it was too ___": said of things (size, slope, fullness) or of animals (feelings).
 THING_ADJ = set("""full empty heavy light steep high tall low deep shallow thin thick wide narrow
 small big large huge tiny long short tight loose broken cracked open closed locked shut stuck
@@ -104,7 +112,7 @@ PART_NOUNS = {"top", "bottom", "side", "edge", "middle", "centre", "center", "fr
               "foot", "end", "corner", "inside", "outside", "surface", "page"}  # a book's page
 BODY_PARTS = set("head nose back tail shoulder hand paw arm leg foot fin flipper wing beak trunk horn "
                  "neck ear eye mouth tummy belly lap claw fur hair face cheek toe finger tooth "
-                 "whisker mane hoof".split())
+                 "whisker mane hoof lip tongue knee chin elbow wrist ankle thumb".split())
 # An animal's own covering or markings: part of the animal when an animal has them ("a fox with
 # a thick silver coat", "the turtle patted his blue shell": a silver fox, a blue turtle), a thing
 # of its own otherwise ("the princess put on her coat", "the crab found an empty shell").

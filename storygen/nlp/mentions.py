@@ -102,3 +102,40 @@ def pleonastic(p: Parse, t: Token) -> bool:
                 any(c.dep in ("xcomp", "ccomp") for c in kids):
             return True
     return False
+
+
+def given_name(p: Parse, t: Token) -> Token | None:
+    """'a mermaid called Coral' / 'named Leo' / 'the mermaid, Coral,' -> the name token."""
+    for c in p.children(t.i):
+        if c.dep == "acl" and c.lemma in ("name", "call"):
+            for n in p.children(c.i):
+                if n.pos == "PROPN" or n.text[:1].isupper() and n.dep in ("oprd", "dobj", "attr", "xcomp"):
+                    return n
+        if c.dep == "appos" and c.pos == "PROPN":
+            return c
+    # "Ziggy the zebra was fast", "Rolo the rabbit": a capitalised word just before "the"
+    # + noun, hung on the noun, or sharing its head (the parser may call it a verb)
+    det = next((c for c in p.children(t.i) if c.dep == "det" and c.lower == "the" and
+                all(p.tokens[k].head == t.i for k in range(c.i + 1, t.i))), None)
+    n = p.tokens[det.i - 1] if det is not None and det.i > 0 else None
+    if n is not None and n.text[:1].isupper() and n.text.isalpha() and \
+            n.pos in ("PROPN", "NOUN", "VERB", "ADJ") and (n.i == 0 or p.tokens[n.i - 1].pos == "PUNCT") and \
+            (t.head == n.i or n.head == t.i or n.head == t.head and n.head != n.i):
+        return n
+    head = p.tokens[t.head]  # "The cat is named Socks" (the tagger may call it a noun)
+    if t.dep == "nsubjpass" and head.lemma in ("name", "call"):
+        for n in p.children(head.i):
+            if n.dep in ("oprd", "attr", "xcomp") and n.text[:1].isupper() and n.text.isalpha():
+                return n
+    subj = copula_subject(p, t)  # "Daisy was a brave puppy"
+    if subj is not None and p.tokens[subj].pos == "PROPN" and p.tokens[subj].text[:1].isupper():
+        return p.tokens[subj]
+    return None
+
+
+def copula_subject(p: Parse, t: Token) -> int | None:
+    """Index of the subject when t is a predicate nominal ('He was the smallest bird')."""
+    if t.dep != "attr" or p.tokens[t.head].lemma not in ("be", "become", "seem", "remain", "stay"):
+        return None
+    subj = [c for c in p.children(t.head) if c.dep in SUBJ]
+    return subj[0].i if subj else None

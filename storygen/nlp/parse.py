@@ -179,29 +179,6 @@ def noun_number(p: Parse, t: Token) -> bool | None:
     return t.tag in ("NNS", "NNPS") or "Number=Plur" in t.morph
 
 
-def given_name(p: Parse, t: Token) -> Token | None:
-    """'a mermaid called Coral' / 'named Leo' / 'the mermaid, Coral,' -> the name token."""
-    for c in p.children(t.i):
-        if c.dep == "acl" and c.lemma in ("name", "call"):
-            for n in p.children(c.i):
-                if n.pos == "PROPN" or n.text[:1].isupper() and n.dep in ("oprd", "dobj", "attr", "xcomp"):
-                    return n
-        if c.dep == "appos" and c.pos == "PROPN":
-            return c
-    subj = copula_subject(p, t)  # "Daisy was a brave puppy"
-    if subj is not None and p.tokens[subj].pos == "PROPN" and p.tokens[subj].text[:1].isupper():
-        return p.tokens[subj]
-    return None
-
-
-def copula_subject(p: Parse, t: Token) -> int | None:
-    """Index of the subject when t is a predicate nominal ('He was the smallest bird')."""
-    if t.dep != "attr" or p.tokens[t.head].lemma not in ("be", "become", "seem", "remain", "stay"):
-        return None
-    subj = [c for c in p.children(t.head) if c.dep in SUBJ]
-    return subj[0].i if subj else None
-
-
 class ParseBackend(Protocol):
     name: str
 

@@ -14,7 +14,7 @@ from coref.py) is the older animal-or-thing reading of lexicon.it_preference.
 """
 from __future__ import annotations
 
-from .lexicon import ANIMALS, BODY_PARTS, KIN, PEOPLE, it_preference
+from .lexicon import ANIMALS, BODY_PARTS, KIN, PEOPLE, THING_OBJECT_VERBS, it_preference
 from .parse import SUBJ, Parse, Token
 
 _BIRDS = set("""bird owl crow raven robin sparrow blackbird bluebird wren finch pigeon dove parrot
@@ -59,7 +59,9 @@ KINDS = {
         turnip radish onion""".split()),
 }
 # verb whose subject is wanted to be of a kind ("it flew"); sound verbs name their animals
-SUBJECT_KIND = {v: "flier" for v in "fly land flutter soar hover glide swoop".split()}
+SUBJECT_KIND = {**{v: "flier" for v in "fly land flutter soar hover glide swoop".split()},
+                # "it sailed to the other side", "it drove off": a boat, a bus
+                **{v: "vehicle" for v in "sail drive chug steam zoom".split()}}
 SOUNDS = {  # "it barked": a dog; the creatures that make each sound
     "bark": "dog puppy pup fox seal", "woof": "dog puppy pup", "growl": "dog puppy bear wolf lion tiger",
     "meow": "cat kitten kitty", "mew": "cat kitten", "miaow": "cat kitten", "purr": "cat kitten kitty",
@@ -273,13 +275,23 @@ def _fit_target(p: Parse, t: Token) -> int | None:
 
 def it_words(p: Parse, t: Token) -> str | None:
     """What the words around an "it"/"its" say it is: "its tail" and "it wagged" an animal,
-    "it rolled", "it was locked", "it was too steep" a thing (lexicon.it_preference)."""
+    "it rolled", "it was locked", "it was too steep", "open it" a thing (lexicon.it_preference),
+    "under it" a place (an animal is a possible place, a less likely one)."""
     if t.lower == "its":
         noun = p.tokens[t.head].lemma.lower()
         return "body" if noun in BODY_PARTS else "animate" if noun in KIN else None
+    head = p.tokens[t.head]
+    if t.dep == "dobj" and head.pos == "VERB":  # "would not open it": a gate, not the fox
+        return "thing" if head.lemma.lower() in THING_OBJECT_VERBS else None
+    if t.dep == "pobj" and head.dep == "prep" and head.head != head.i and (
+            head.lower in PLACES or head.lower == "to" and p.tokens[head.head].lower == "next"):
+        return "place"  # "A snail crawled under it", "sat next to it": a place, likelier a thing
     if t.dep not in SUBJ:
         return None
-    head = p.tokens[t.head]
+    # "It opened its wings", "it shook its head": only a creature moves a body part
+    if t.dep == "nsubj" and any(c.dep == "dobj" and c.lemma.lower() in BODY_PARTS
+                                for c in p.children(head.i)):
+        return "animate"
     if head.lemma == "be":
         kids = p.children(head.i)
         attr = next((c.lemma.lower() for c in kids if c.dep == "attr" and c.pos == "NOUN"), None)

@@ -41,7 +41,8 @@ from typing import ClassVar, Iterable, Iterator, Mapping, Optional
 
 from ..config import load_config
 from ..errors import ConfigError
-from ..nlp.coref import ABSTRACT, BODY_PARTS, noun_lemma
+from ..nlp.lexicon import ABSTRACT, BODY_PARTS
+from ..nlp.mentions import noun_lemma
 from ..nlp.parse import Parse, parse_text
 from ..records import Record
 from ..object_library import MANIFEST, Library, load_library
