@@ -79,6 +79,13 @@ def test_played_and_plural_possessed_things_are_held():
     assert [(a.item, a.owner, a.kind) for a in attachments(g, LIB)] == [("glasses", "judge", "worn")]
 
 
+def test_a_horse_in_a_blanket_wears_it_on_its_back():
+    g = graph("farm", [ent("horse"), ent("blanket", attrs=("purple",))],
+              "The loaf went to the brave horse in the purple blanket.")
+    assert [(a.item, a.owner, a.kind, a.slot) for a in attachments(g, LIB)] == \
+        [("blanket", "horse", "worn", "back")]
+
+
 def test_creatures_are_not_worn_and_big_things_not_held():
     g = graph("jungle", [ent("monkey", hero=True), ent("elephant"), ent("tree")],
               "The monkey carried the elephant and held a tree.",

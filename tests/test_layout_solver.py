@@ -229,6 +229,18 @@ def test_scenery_the_background_shows_is_not_drawn_twice():
     assert ids == {"dragon", "owl"}  # the castle is the painted background's
     flew = graph("castle", [ent("dragon", True), ent("castle")], ["dragon above castle"], ["castle"])
     assert {o.entity for o in lay(flew, "dragon").objects} == {"dragon", "castle"}
+    # the place something is on is painted too: "lived on a busy space station"
+    from storygen.nlp.parsed_reader import ParsedNLP
+    from storygen.scenes.layout.select import drawn_names
+    from storygen.scenes.setting.book import read_book
+    from storygen.scenes.setting.places import SceneText
+    prompt = Prompt(theme="space", hero="astronaut", color="purple", adjective="kind")
+    lived = ParsedNLP().build_graphs(["Max was an astronaut. He lived on a busy space station."],
+                                     prompt)[0]
+    setting = read_book("space", [SceneText(lived.resolved_text, drawn_names(lived, load_library()))])[0]
+    layout = compose_layout(lived, prompt, OPTIONS.hex("purple"), W, H, seed=1, setting=setting)
+    assert layout.background.variant == "space-station"
+    assert [o.object_id for o in layout.objects] == ["astronaut"]
 
 
 def test_background_comes_from_theme_and_cues():

@@ -79,6 +79,9 @@ def test_counts_actions_and_cues(nlp):
     # a stated number is the count drawn ("two crabs": two, not a bare plural's three)
     g = nlp.build_graph("Two crabs and some shells lay on the sand.", 1, PROMPT)
     assert {e.lemma: e.count for e in g.entities if e.lemma in ("crab", "shell")} == {"crab": 2, "shell": 3}
+    # a relative clause's "who" is the noun it describes
+    g = nlp.build_graph("Coral was a silly mermaid who wore a crown.", 1, PROMPT)
+    assert Action(subject="mermaid", verb="wear", object="crown") in g.actions
 
 
 def test_story_graphs_carry_coreference(nlp):

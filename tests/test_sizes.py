@@ -39,6 +39,12 @@ def test_no_bigger_than_a_mango():
     assert small["monkey"].h < 0.7 * plain["monkey"].h
 
 
+def test_a_simile_with_two_adjectives_names_a_yardstick():
+    g = graph("arctic", [ent("seal", hero=True), ent("wall", mention="a smooth, tall wall")],
+              "The ice stood up from the water like a smooth, tall wall.")
+    assert yardsticks(g) == {"wall"}
+
+
 def test_a_mango_in_the_scene_is_drawn():
     g = graph("jungle", [ent("monkey", hero=True), ent("mango")], "The monkey ate a mango.")
     assert yardsticks(g) == set() and "mango" in boxes(g, "monkey")

@@ -26,6 +26,10 @@ def extract_actions(p: Parse, links: dict[int, tuple[str, ...]]) -> list[Action]
             objects = [c for c in kids if c.dep == "nsubjpass"]
         else:
             subjects = list(dict.fromkeys(x for s in clause_subjects(p, v) for x in with_conj(p, s)))
+            if v.dep == "relcl" and v.head != v.i and any(
+                    s.lower in ("who", "that", "which") for s in subjects):
+                # "a silly astronaut who wore brown boots": the noun the clause describes
+                subjects = [p.tokens[v.head]] + [s for s in subjects if s.lower not in ("who", "that", "which")]
             if not subjects and v.tag == "VBG":
                 # "children holding kites", "a snowman waving a flag": the noun the participle
                 # modifies does it (a past participle, "a kite tied to a post", is done to it);

@@ -75,8 +75,11 @@ def scenery(graph: SceneGraph, variant: BackgroundVariant) -> set[str]:
     home to the hollow tree", "the castle") and placed by no relation except being the place
     something is in, or named by what it `shows` (the walls of a room, whatever is on them).
     They are not drawn again as objects."""
+    # (where one lives is the place: "he lived on a busy space station" is the station painted)
+    lives = {a.subject for a in graph.actions if a.verb == "live"}
     placed = {r.subject for r in graph.relations} | {
-        r.object for r in graph.relations if r.negated or r.predicate != "in"}
+        r.object for r in graph.relations if r.negated or r.predicate != "in"
+        and not (r.predicate == "on" and r.subject in lives)}
     out = set()
     for e in graph.entities:
         words = e.mention.lower().split()
