@@ -162,6 +162,8 @@ def test_gold_sets_meet_the_targets():
     ("fox", "silver", "A cheerful fox with a thick silver coat skipped across the tundra.", None),
     ("turtle", "blue", "The turtle swam to the rock and patted his blue shell with his flippers.", None),
     ("hen", "purple", "A gentle hen with purple-tipped feathers lived in the orchard.", None),
+    # (the parser hangs this "with" on "lived", not on the turtle)
+    ("turtle", "yellow", "In the bay there lived a curious turtle with a yellow shell.", None),
     ("princess", "teal", "The princess put on her teal coat and went out into the snow.", "coat"),
     ("crab", "red", "The crab found an empty shell on the sand and carried it home.", "shell"),
 ])

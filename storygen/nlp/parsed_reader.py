@@ -137,7 +137,12 @@ class ParsedNLP:
                 continue
             owners = [scene.links.get(c.i, ()) for c in p.children(i) if c.dep == "poss"]
             if t.dep == "pobj" and p.tokens[t.head].lemma == "with":
-                owners.append(scene.links.get(p.tokens[t.head].head, ()))
+                w = p.tokens[t.head]
+                owners.append(scene.links.get(w.head, ()))
+                if w.i > 0 and p.tokens[w.i - 1].pos in ("NOUN", "PROPN"):
+                    # "there lived a snail with a yellow shell": the parser hangs "with" on
+                    # "lived"; the noun just before it is the one that has the shell
+                    owners.append(scene.links.get(w.i - 1, ()))
             owner = next((o[0] for o in owners if len(o) == 1 and o[0] != key[0]), None)
             if owner is None or not self._is_animal(coref, owner):
                 continue
