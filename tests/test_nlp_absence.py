@@ -33,6 +33,8 @@ def nlp():
     ('"Did you see my ball?" he asked a squirrel.', ["ball"]),
     ('"Where is my hat?" she cried.', ["hat"]),
     ("She saw the ball.", []),
+    ("Off he went, home to bed before supper.", ["bed"]),  # a doing, not a bed
+    ("He jumped onto the bed.", []),
     # not absent: an adjective in front, a thing found, a dropped thing, a thing not gone
     ("She found a lost spoon.", []),
     ("She found the key under the mat.", []),

@@ -64,6 +64,10 @@ def test_hero_phrase_entity_and_relation(nlp):
     ("A crab waved at him from a rock.", [("crab", "on", "rock")]),
     ("The crab was peeking out from under a shell.", [("crab", "below", "shell")]),
     ("The crab ran away from the rock.", []),
+    # "in" a wearable is worn, unless it is a place to be in
+    ("The crab and the fish raced in matching red ribbons.",
+     [("ribbon", "worn_by", "crab"), ("ribbon", "worn_by", "fish")]),
+    ("The crab hid in the hat.", [("crab", "in", "hat")]),
     ("The anchor lay on the sand near the shipwreck.", [("anchor", "on", "sand"), ("anchor", "near", "shipwreck")]),
 ])
 def test_relation_patterns(nlp, text, expected):

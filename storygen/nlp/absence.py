@@ -32,7 +32,7 @@ def absent_mentions(p: Parse, animate: frozenset[int] = frozenset()) -> set[int]
         if t.pos not in ("NOUN", "PROPN", "PRON"):
             continue
         if _stated_gone(p, t, t.i in animate) or _seen_not(p, t) or _there_is_no(p, t) \
-                or _searched(p, t) or _asked_for(p, t):
+                or _searched(p, t) or _asked_for(p, t) or _idiom(p, t):
             out.add(t.i)
     return out
 
@@ -114,6 +114,18 @@ def _asked_for(p: Parse, t: Token) -> bool:
         return False
     end = next((w for w in p.tokens[t.i + 1:] if w.text in (".", "!", "?")), None)
     return end is not None and end.text == "?"
+
+
+# a bare noun after "to"/"for"/"at" that names a doing, not a thing: "went home to bed", "time
+# for bed", "off to school", "at sea"
+IDIOM_NOUNS = {"bed", "school", "church", "work", "sea", "breakfast", "lunch", "supper", "dinner"}
+
+
+def _idiom(p: Parse, t: Token) -> bool:
+    """'off he went, home to bed': no bed in the picture."""
+    head = p.tokens[t.head]
+    return t.dep == "pobj" and head.lower in ("to", "for", "at") and t.lemma.lower() in IDIOM_NOUNS \
+        and not any(c.dep in ("det", "poss", "amod", "compound", "nummod") for c in p.children(t.i))
 
 
 def _there_is_no(p: Parse, t: Token) -> bool:

@@ -43,7 +43,11 @@ giggle laugh cheer""".split())
 LOOK_VERBS = set("look peek peer search stare glance gaze point hunt check".split())
 # "a penguin in goggles" is wearing them, not inside them
 CLOTHES = set("suit goggles coat dress cloak scarf hat boot jacket sweater pyjamas costume shoe "
-              "mitten glove glasses cape uniform raincoat".split())
+              "mitten glove glasses cape uniform raincoat ribbon bow helmet crown necklace apron "
+              "tutu wig mask".split())
+# verbs whose "in" is inside, even of a hat: "the crab hid in the hat", "slept in the boot"
+INSIDE_VERBS = set("hide sleep nap curl sit lie crawl climb jump fall land nest live put place "
+                   "keep find tuck stuff drop fit squeeze peek be".split())
 # Mass/ground nouns: "lay on the sand near the wreck" places the anchor, not the sand
 GROUND = set("sand water grass mud snow ice ground floor air sky dirt soil hay straw".split())
 PLACE_VERBS = set("put place lay set hang drop throw toss hide keep leave plant find see spot "
@@ -71,7 +75,15 @@ def extract_relations(p: Parse, links: dict[int, tuple[str, ...]],
             if found is None:
                 continue
             predicate, objects = found
-        if predicate == "in" and all(o.lemma.lower() in CLOTHES for o in objects):
+        worn_anchor = _anchor(p, prep) if predicate == "in" and all(
+            o.lemma.lower() in CLOTHES for o in objects) else None
+        if worn_anchor is not None and worn_anchor.lemma not in INSIDE_VERBS:
+            # "they raced in matching teal ribbons", "a kitten in a blue helmet": worn (but
+            # "curled up in a space helmet" is inside it)
+            out += [Relation(subject=oe, predicate="worn_by", object=se)
+                    for s in located(p, worn_anchor) for o in objects
+                    for se in entity_ids(p, s, links) for oe in entity_ids(p, o, links)
+                    if se != oe and se in animate]
             continue
         anchor = _anchor(p, prep)
         verb = governing_verb(p, prep)
@@ -167,6 +179,9 @@ def _first_word(p: Parse, prep: Token) -> int:
 def predicate_and_objects(p: Parse, prep: Token) -> tuple[str, list[Token]] | None:
     word = prep.text.lower()
     pobj = [c for c in p.children(prep.i) if c.dep == "pobj"]
+    if not pobj:  # "in matching teal ribbons": the parser reads "matching" as a verb
+        pobj = [g for c in p.children(prep.i) if c.dep == "pcomp" and c.lemma == "match"
+                for g in p.children(c.i) if g.dep == "dobj"]
     if not pobj:
         return None
     obj = pobj[0]
