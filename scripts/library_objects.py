@@ -367,7 +367,7 @@ OBJECTS = [
     O("rose", "rose", "rose, rosebush, rose bush", "plant", "medium", "none", "ground", (GA, CA), "sway", False),
     O("flower", "blossom", "flower, blossom, daisy", "plant", "small", "none", "ground", (GA, FO, FA), "sway", False),
     O("seedling", "seedling", "seedling, sprout", "plant", "tiny", "none", "ground", GA, "sway", False),
-    O("plant", "potted-plant", "plant, potted plant, fern", "plant", "medium", "none", "ground", GA, "sway", False),
+    O("plant", "potted-plant", "plant, potted plant", "plant", "medium", "none", "ground", GA, "sway", False),
     O("ant", "ant", "ant", "animal", "tiny", "left", "ground", GA, "hop"),
     O("spider", "spider", "spider", "animal", "small", "none", "any", (GA, FO), "bob"),
     O("worm", "worm", "worm, earthworm", "animal", "tiny", "left", "ground", GA, "swim"),

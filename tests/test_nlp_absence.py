@@ -54,6 +54,9 @@ def test_a_lost_character_is_still_in_sight_and_a_thing_found_again_is_drawn():
     p = parse_text("Did you see the owl? It is on the roof.")  # asked after, then there
     assert gone_entities(p, {4: ("owl",), 6: ("owl",)}) == set()
     assert gone_entities(p, {4: ("owl",)}) == {"owl"}
+    p = parse_text('"Did you see my ball?" he asked a squirrel, who said it rolled away.')
+    ball, it = (next(t.i for t in p.tokens if t.lower == w) for w in ("ball", "it"))
+    assert gone_entities(p, {ball: ("ball",), it: ("ball",)}) == {"ball"}  # told of, not seen
     p = parse_text("She looked for the kite. It was the kite!")
     assert gone_entities(p, {4: ("kite",), 6: ("kite",), 9: ("kite",)}) == set()
 

@@ -46,7 +46,7 @@ def present_mentions(p: Parse, after: int) -> set[int]:
         if t.pos not in ("NOUN", "PROPN", "PRON") or t.i in absent:
             continue
         verb = _verb(p, t)
-        if verb is None or _negated(p, verb) or verb.lemma in SEARCH_VERBS:
+        if verb is None or _negated(p, verb) or verb.lemma in SEARCH_VERBS or _reported(p, verb):
             continue
         if t.dep in ("dobj", "nsubj", "nsubjpass", "attr", "pobj", "conj"):
             out.add(t.i)
@@ -158,6 +158,21 @@ def _verb(p: Parse, t: Token) -> Token | None:
         if cur.pos in ("VERB", "AUX"):
             return cur
     return cur if cur.pos in ("VERB", "AUX") else None
+
+
+SAY_VERBS = {"say", "tell", "think", "hope", "guess", "shout", "whisper", "reply", "answer"}
+
+
+def _reported(p: Parse, verb: Token) -> bool:
+    """'a squirrel, who said it rolled down the hill': told of, not shown (the ball is still
+    lost)."""
+    cur, seen = verb, 0
+    while cur.head != cur.i and seen < 6:
+        head = p.tokens[cur.head]
+        if cur.dep == "ccomp" and head.lemma in SAY_VERBS:
+            return True
+        cur, seen = head, seen + 1
+    return False
 
 
 def _searched(p: Parse, t: Token) -> bool:
