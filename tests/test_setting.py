@@ -92,6 +92,13 @@ def test_back_in_the_henhouse_is_inside_it_and_a_henhouse_seen_from_afar_is_not(
     assert drawn_weather(lib.variant("farm", "henhouse"), background_for("farm", got[1])) == ()
 
 
+def test_a_hole_in_the_igloo_wall_is_seen_from_inside_the_igloo():
+    got = places("arctic", ["The fox lived in a small igloo at the foot of a hill.",
+                            "One morning he found a little hole in his igloo wall.",
+                            "Scritch, scratch, went the walls."])
+    assert [g[0] for g in got] == ["igloo", "igloo-inside", "igloo-inside"]
+
+
 def test_a_dark_place_stays_dark_and_a_drawn_barn_is_no_place_to_go_in():
     assert places("underwater", ["The dolphin dived into the deep trench at noon."])[0][:2] == \
         ("deep-night", "night")

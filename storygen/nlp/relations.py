@@ -44,7 +44,7 @@ LOOK_VERBS = set("look peek peer search stare glance gaze point hunt check".spli
 # "a penguin in goggles" is wearing them, not inside them
 CLOTHES = set("suit goggles coat dress cloak scarf hat boot jacket sweater pyjamas costume shoe "
               "mitten glove glasses cape uniform raincoat ribbon bow helmet crown necklace apron "
-              "tutu wig mask".split())
+              "tutu wig mask earmuff sock slipper hood bonnet vest overalls pajamas".split())
 # verbs whose "in" is inside, even of a hat: "the crab hid in the hat", "slept in the boot"
 INSIDE_VERBS = set("hide sleep nap curl sit lie crawl climb jump fall land nest live put place "
                    "keep find tuck stuff drop fit squeeze peek be".split())

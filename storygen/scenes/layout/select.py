@@ -77,9 +77,9 @@ def scenery(graph: SceneGraph, variant: BackgroundVariant) -> set[str]:
     They are not drawn again as objects."""
     # (where one lives is the place: "he lived on a busy space station" is the station painted)
     lives = {a.subject for a in graph.actions if a.verb == "live"}
-    placed = {r.subject for r in graph.relations} | {
-        r.object for r in graph.relations if r.negated or r.predicate != "in"
-        and not (r.predicate == "on" and r.subject in lives)}
+    targets = {r.object for r in graph.relations if r.negated or r.predicate != "in"
+               and not (r.predicate == "on" and r.subject in lives)}
+    placed = {r.subject for r in graph.relations} | targets
     out = set()
     for e in graph.entities:
         words = e.mention.lower().split()
@@ -88,7 +88,10 @@ def scenery(graph: SceneGraph, variant: BackgroundVariant) -> set[str]:
         phrases = {" ".join(words[i:]) for i in range(len(words))}
         if e.hero:
             continue
-        if e.id not in placed and ({e.lemma} | phrases) & set(variant.cues) or \
+        # (from inside a place, the place itself is not seen: "your igloo is the warmest place
+        # on the hill", said in the igloo, draws no igloo in it)
+        free = e.id not in (targets if variant.setting == "inside" else placed)
+        if free and ({e.lemma} | phrases) & set(variant.cues) or \
                 {e.lemma, words[-1] if words else ""} & set(variant.shows) or \
                 e.id not in placed and e.lemma in SUNLIGHT and "celestial" in variant.layers:
             out.add(e.id)  # "a snail basking in the sun": in the painted sunshine

@@ -1,7 +1,7 @@
 """Background painters for the rooms of the land themes: barn and shed walls and windows, hay,
 a henhouse's nest boxes and roost,
 stone walls and castle windows, banners, a rug, a hearth, tile and wood floors, lanterns,
-an ice cave, a burrow with roots, a greenhouse with its shelves of pots, and library shelves.
+an ice cave, an igloo's dome of snow blocks, a burrow with roots, a greenhouse with its shelves of pots, and library shelves.
 (The space station's rooms are in space.py.)"""
 from __future__ import annotations
 
@@ -151,6 +151,30 @@ def ice_walls(pen: Pen, c: Ctx) -> None:
     for _ in range(10):
         pen.ellipse(c.rng.uniform(0, c.W), c.rng.uniform(c.hy + 10, c.H), c.rng.uniform(40, 100), 5,
                     c.shade(c.ground, -0.1))
+
+
+@layer("snow_dome")
+def snow_dome(pen: Pen, c: Ctx) -> None:
+    """Inside an igloo: a dome of snow blocks in rows that curve in towards the top, a round
+    doorway to the tunnel, and a packed snow floor."""
+    pen.rect(0, 0, c.W, c.H, (*c.far, 255))
+    cx, rows = c.W / 2, 7
+    for k in range(rows):  # each row of blocks: an arc band, narrower higher up
+        y0 = c.hy - (k + 1) * c.hy / rows
+        y1 = c.hy - k * c.hy / rows
+        half = c.W * (0.62 - 0.06 * k)
+        n = 9 - k
+        for j in range(n):
+            x0 = cx - half + j * 2 * half / n
+            shade = 0.08 * ((j + k) % 2) + c.rng.uniform(-0.03, 0.03)
+            pen.rect(x0 + 3, y0 + 3, x0 + 2 * half / n - 3, y1 - 3, c.shade(c.far, 0.15 + shade), radius=6)
+    dx, dy = 0.78 * c.W, c.hy  # the doorway to the tunnel, dark blue
+    pen.ellipse(dx, dy - 70, 80, 90, c.shade(c.near, -0.45))
+    pen.rect(dx - 80, dy - 70, dx + 80, dy, c.shade(c.near, -0.45))
+    pen.rect(0, c.hy, c.W, c.H, (*c.ground, 255))
+    for _ in range(8):
+        pen.ellipse(c.rng.uniform(0, c.W), c.rng.uniform(c.hy + 10, c.H), c.rng.uniform(40, 90), 5,
+                    c.shade(c.ground, -0.08))
 
 
 @layer("icicles")
