@@ -12,7 +12,7 @@ from storygen.object_library import load_library
 from storygen.scenes.backgrounds.library import load_backgrounds
 from storygen.scenes.evaluation.layouts import GOLD, evaluate_layouts, layout_report, load_gold
 from storygen.backends import SCENE_BACKENDS
-from storygen.scenes.layout.solver_backend import ANIMATION, compose_layout
+from storygen.scenes.layout.solver_backend import ANIMATION, compose_layout, possible
 from storygen.scenes.layout.geometry import holds, overlap_allowed, terms, visible, z_ok
 from storygen.scenes.layout.select import MAX_OBJECTS, geo_of, select_items
 
@@ -81,6 +81,14 @@ def test_under_a_thing_that_stands_on_the_ground_is_at_its_foot():
         assert b["tree"].x < b["boy"].x + b["boy"].w / 2 < b["tree"].x + b["tree"].w
         assert abs((b["tree"].y + b["tree"].h) - (b["boy"].y + b["boy"].h)) < 0.1 * H
         assert layout_report(lay(g, "snail", seed), g)["relations"][0][1] is True
+
+
+def test_a_big_thing_does_not_rest_on_a_much_smaller_one():
+    g = graph("jungle", [ent("tiger", True), ent("leaf"), ent("ladybug")],
+              ["tiger on leaf", "ladybug on leaf"])
+    b = boxes_of(lay(g, "tiger"))
+    assert b["leaf"].h < 0.5 * b["tiger"].h  # the leaf keeps its size: the tiger walks by it
+    assert possible(g.relations, g, load_library(), {}) == (Relation("ladybug", "on", "leaf"),)
 
 
 def test_every_copy_of_a_creature_sits_where_it_does():

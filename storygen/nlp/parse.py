@@ -169,7 +169,10 @@ def noun_number(p: Parse, t: Token) -> bool | None:
         return True
     if t.dep in SUBJ and not any(c.dep == "conj" for c in kids):
         # agreement: "the sheep were" / "the fish was" (not "the fox and the crow were")
-        forms = {c.text.lower() for c in [p.tokens[t.head]] + p.children(t.head)}
+        # (the head and its auxiliaries, not a conjoined clause's verb: "the lamp was on the
+        # desk, and the books were under it")
+        forms = {c.text.lower() for c in [p.tokens[t.head]] + p.children(t.head)
+                 if c.i == t.head or c.dep in ("aux", "auxpass")}
         if forms & {"were", "are"}:
             return True
         if forms & {"was", "is"}:

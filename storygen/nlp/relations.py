@@ -80,10 +80,12 @@ def extract_relations(p: Parse, links: dict[int, tuple[str, ...]],
         if worn_anchor is not None and worn_anchor.lemma not in INSIDE_VERBS:
             # "they raced in matching teal ribbons", "a kitten in a blue helmet": worn (but
             # "curled up in a space helmet" is inside it)
-            out += [Relation(subject=oe, predicate="worn_by", object=se)
+            worn = [Relation(subject=oe, predicate="worn_by", object=se)
                     for s in located(p, worn_anchor) for o in objects
                     for se in entity_ids(p, s, links) for oe in entity_ids(p, o, links)
                     if se != oe and se in animate]
+            # (one drawing of the ribbons: worn by the first of "the mermaid and the starfish")
+            out += list({r.subject: r for r in reversed(worn)}.values())
             continue
         anchor = _anchor(p, prep)
         verb = governing_verb(p, prep)

@@ -22,7 +22,7 @@ from ..setting.book import SceneSetting, background_for
 from .attire import Outfit, attachments, color_hex, drawn_clothes, place, with_relations
 from .geometry import Z_AFTER, Z_BEFORE
 from .select import Item, drawn_names, geo_of, scenery, select_items
-from .sizes import comparisons, yardsticks
+from .sizes import CLASSES, comparisons, size_class, yardsticks
 from .solver import CREATURES, SHARED, solve
 
 BACKEND = "solver"
@@ -52,6 +52,19 @@ def with_hero(graph: SceneGraph, prompt: Prompt, lib: Library) -> SceneGraph:
     return replace(graph, entities=(hero, *graph.entities))
 
 
+def possible(relations, graph: SceneGraph, lib: Library, compared: dict[str, str]):
+    """The relations a picture can show: not a big thing resting on a much smaller one ("a
+    tiger knew how to walk on the dry leaves": a tiger on leaves at its feet, not on a leaf
+    grown as big as a rock)."""
+    size = {}
+    for e in graph.entities:
+        oid = e.object_id if e.object_id in lib else lib.lookup(e.lemma)
+        if oid is not None:
+            size[e.id] = CLASSES.index(size_class(e, lib.get(oid), compared)[0])
+    return tuple(r for r in relations if r.negated or r.predicate not in ("on", "riding_on")
+                 or size.get(r.subject, 0) - size.get(r.object, 0) < 2)
+
+
 def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: int, height: int,
                    seed: int, library: Library | None = None,
                    backgrounds: BackgroundLibrary | None = None,
@@ -73,9 +86,9 @@ def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: in
     drawn = replace(graph, entities=tuple(e for e in graph.entities if e.id not in shown))
     drawn = with_hero(drawn, prompt, lib)
     atts = attachments(drawn, lib, outfit.worn)
-    drawn = replace(drawn, relations=with_relations(drawn, atts))
-    items = select_items(drawn, lib, geo, skip=frozenset(a.item for a in atts),
-                         compared=comparisons(graph, lib))
+    compared = comparisons(graph, lib)
+    drawn = replace(drawn, relations=possible(with_relations(drawn, atts), drawn, lib, compared))
+    items = select_items(drawn, lib, geo, skip=frozenset(a.item for a in atts), compared=compared)
     boxes, _ = solve(items, drawn.relations, geo, seed)
     boxes = [_whole_pixels(b, width, height) for b in boxes]
     z = _z_order(items, boxes, drawn, height)
