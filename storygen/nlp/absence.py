@@ -10,7 +10,7 @@ seeing it or a thing that lies somewhere does.
 """
 from __future__ import annotations
 
-from .parse import Parse, Token
+from .parse import Parse, Token, governing_verb
 
 GONE_WORDS = {"gone", "missing", "lost", "vanished", "away"}  # "the telescope was gone"
 NOWHERE = {"nowhere"}  # "her ball was nowhere to be found"
@@ -45,7 +45,7 @@ def present_mentions(p: Parse, after: int) -> set[int]:
     for t in p.tokens[after + 1:]:
         if t.pos not in ("NOUN", "PROPN", "PRON") or t.i in absent:
             continue
-        verb = _verb(p, t)
+        verb = governing_verb(p, t)
         if verb is None or _negated(p, verb) or verb.lemma in SEARCH_VERBS or _reported(p, verb):
             continue
         if t.dep in ("dobj", "nsubj", "nsubjpass", "attr", "pobj", "conj"):
@@ -149,15 +149,6 @@ def _is_copula_or_aux(p: Parse, w: Token) -> bool:
 def _negated(p: Parse, w: Token) -> bool:
     return any(c.dep == "neg" or c.lower in ("never", "nowhere") and c.dep == "advmod"
                for c in p.children(w.i))
-
-
-def _verb(p: Parse, t: Token) -> Token | None:
-    cur, seen = t, 0
-    while cur.head != cur.i and seen < 10:
-        cur, seen = p.tokens[cur.head], seen + 1
-        if cur.pos in ("VERB", "AUX"):
-            return cur
-    return cur if cur.pos in ("VERB", "AUX") else None
 
 
 SAY_VERBS = {"say", "tell", "think", "hope", "guess", "shout", "whisper", "reply", "answer"}
