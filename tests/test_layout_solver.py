@@ -237,6 +237,11 @@ def test_scenery_the_background_shows_is_not_drawn_twice():
     assert ids == {"dragon", "owl"}  # the castle is the painted background's
     flew = graph("castle", [ent("dragon", True), ent("castle")], ["dragon above castle"], ["castle"])
     assert {o.entity for o in lay(flew, "dragon").objects} == {"dragon", "castle"}
+    # a door on its own is part of a wall, not a prop in the meadow; one hidden behind is drawn
+    door = graph("castle", [ent("prince", True), ent("door")], [], ["castle"])
+    assert {o.entity for o in lay(door, "prince").objects} == {"prince"}
+    behind = graph("castle", [ent("prince", True), ent("door")], ["prince behind door"], ["castle"])
+    assert {o.entity for o in lay(behind, "prince").objects} == {"prince", "door"}
     # the place something is on is painted too: "lived on a busy space station"
     from storygen.nlp.parsed_reader import ParsedNLP
     from storygen.scenes.layout.select import drawn_names

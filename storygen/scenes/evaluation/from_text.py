@@ -25,7 +25,7 @@ from ...backends import SCENE_BACKENDS
 from ...records import Prompt, Relation, SceneGraph
 from ...object_library import load_library
 from ..backgrounds.library import load_backgrounds
-from ..layout.select import SUNLIGHT
+from ..layout.select import BUILDING_PARTS, SUNLIGHT
 from ..setting.book import read_book
 from ..setting.places import PlaceReader
 from ..setting.words import words_of
@@ -70,7 +70,7 @@ def _score(graph: SceneGraph, relations: list[Relation], prompt: Prompt, seed: i
     cues = variant.cues + variant.shows  # what the background paints (a room's walls too)
     sky = SUNLIGHT if "celestial" in variant.layers else frozenset()  # the painted sun
     scenery = {e.id for e in graph.entities if e.id not in drawn and (any(
-        _head(e.lemma) in c.split() for c in cues) or _head(e.lemma) in ALWAYS_PAINTED | sky)}
+        _head(e.lemma) in c.split() for c in cues) or _head(e.lemma) in ALWAYS_PAINTED | sky | BUILDING_PARTS)}
     # "the temple ruins" painted as the place; sky and ground are in every picture
     named = [e.id for e in graph.entities if e.object_id and not e.gone]
     sums["named"] += len(named)

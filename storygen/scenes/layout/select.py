@@ -70,16 +70,26 @@ def geo_of(variant: BackgroundVariant, theme: str, W: int, H: int) -> Geo:
                inside=variant.setting == "inside", keepout=sky)
 
 
+# a door, a gate or a window is part of a wall: of the room painted around the scene, of the
+# castle or the house in it, or of one off the page; drawn on its own it stands in the meadow
+# like a stage prop and hides the hero (four of thirty pictures in a blind review); drawn only
+# when the scene puts something against it ("the prince hid behind the door")
+BUILDING_PARTS = {"door", "gate", "window", "doorway"}
+
+
 def scenery(graph: SceneGraph, variant: BackgroundVariant) -> set[str]:
     """Entities the background already shows: named by one of the chosen variant's cues ("went
     home to the hollow tree", "the castle") and placed by no relation except being the place
-    something is in, or named by what it `shows` (the walls of a room, whatever is on them).
-    They are not drawn again as objects."""
+    something is in, or named by what it `shows` (the walls of a room, whatever is on them),
+    or a part of a building (BUILDING_PARTS). They are not drawn again as objects."""
     # (where one lives is the place: "he lived on a busy space station" is the station painted)
     lives = {a.subject for a in graph.actions if a.verb == "live"}
     targets = {r.object for r in graph.relations if r.negated or r.predicate != "in"
                and not (r.predicate == "on" and r.subject in lives)}
     placed = {r.subject for r in graph.relations} | targets
+    drawable_ids = {e.id for e in graph.entities if e.object_id}
+    related = {x for r in graph.relations if not r.negated and {r.subject, r.object} <= drawable_ids
+               for x in (r.subject, r.object)}  # "hid behind the door": that door is drawn
     out = set()
     for e in graph.entities:
         words = e.mention.lower().split()
@@ -91,7 +101,8 @@ def scenery(graph: SceneGraph, variant: BackgroundVariant) -> set[str]:
         # (from inside a place, the place itself is not seen: "your igloo is the warmest place
         # on the hill", said in the igloo, draws no igloo in it)
         free = e.id not in (targets if variant.setting == "inside" else placed)
-        if free and ({e.lemma} | phrases) & set(variant.cues) or \
+        part = {e.lemma, words[-1] if words else ""} & BUILDING_PARTS and e.id not in related
+        if free and ({e.lemma} | phrases) & set(variant.cues) or part or \
                 {e.lemma, words[-1] if words else ""} & set(variant.shows) or \
                 e.id not in placed and e.lemma in SUNLIGHT and "celestial" in variant.layers:
             out.add(e.id)  # "a snail basking in the sun": in the painted sunshine
