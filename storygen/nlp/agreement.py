@@ -57,6 +57,8 @@ def compatible(e: EntityState | None, plural: bool, gender: str | None,
             return False, 0.0
         cost = {"animate": 0, "body": 0, "thing": IT_ANIMATE_THING, "place": IT_ANIMATE_PLACE
                 }.get(pref, IT_ANIMATE)
+        if head in PERSONIFIED:  # a toy or robot is an "it" at no cost ("the robot ... it stopped")
+            cost = 0
         lexical = head in ANIMALS and not e.told  # "the cow ... it mooed"
         return e.gender in (None, "n") or lexical, adj - cost - (NAMED_IT if named else 0)
     return True, adj - {"animate": THING_FOR_ANIMATE, "body": IT_ANIMATE_THING}.get(pref, 0)

@@ -11,6 +11,7 @@ woke up, the bear stretched"). Pure functions of one parse and the token -> enti
 """
 from __future__ import annotations
 
+from .lexicon import BODY_PARTS
 from .mentions import INDEPENDENT_POSSESSIVES, ecm
 from .parse import SUBJ, Parse, Token, arguments, clause_subject, governing_verb
 
@@ -26,9 +27,10 @@ def banned(p: Parse, t: Token, links: dict[int, tuple[str, ...]]) -> set[str]:
         return out
     if t.dep == "poss" or t.tag == "PRP$":
         out.update(links.get(t.head, ()))
+        out.update(_crossed(p, t, links))
         return out
     verb = governing_verb(p, t)
-    if verb is not None and ecm(t):
+    if verb is not None and ecm(t, p):
         verb = governing_verb(p, verb)
     elif verb is not None and t.dep in SUBJ and p.tokens[t.head].i == verb.i:
         return _subject_banned(p, t, verb, links)
@@ -50,6 +52,28 @@ def banned(p: Parse, t: Token, links: dict[int, tuple[str, ...]]) -> set[str]:
             if c.dep == "conj":
                 out.update(links.get(c.i, ()))
     return out
+
+
+# "A mouse ran across his nose": what moves over a body part moves over someone else's
+MOVING = set("run crawl creep climb walk hop jump land fly scurry scamper skip dance march tiptoe "
+             "slide buzz perch wriggle".split())
+ONTO = {"across", "over", "onto", "on", "up", "along", "down", "into"}
+
+
+def _crossed(p: Parse, t: Token, links: dict[int, tuple[str, ...]]) -> set[str]:
+    """The subject of "ran across his nose", "landed on her hand", "crawled up his arm": a
+    creature does not run across its own nose (a verb with an object may act on its own:
+    "put his hand on his head")."""
+    part = p.tokens[t.head]
+    up = p.tokens[part.head]  # the preposition, or the verb ("crawled up/prt his leg/dobj")
+    verb = p.tokens[up.head] if part.dep == "pobj" else up
+    if part.lemma.lower() not in BODY_PARTS or verb.lemma.lower() not in MOVING:
+        return set()
+    kids = p.children(verb.i)
+    if not (part.dep == "pobj" and up.lower in ONTO and not any(c.dep == "dobj" for c in kids) or
+            part.dep == "dobj" and any(c.dep == "prt" and c.lower in ONTO for c in kids)):
+        return set()
+    return {e for c in kids if c.dep in SUBJ for e in links.get(c.i, ())}
 
 
 def _own_clause(p: Parse, subj: Token) -> bool:

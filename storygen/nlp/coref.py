@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from .agreement import GENDER_KNOWN, compatible, says
 from .coref_state import POSSESSIVE, PRONOUNS, REFLEXIVE, EntityState, MentionRec, SceneCoref
-from .lexicon import ABSTRACT, ANIMALS, FEMALE, FEMALE_NAMES, MALE, MALE_NAMES, PEOPLE, ROLE_NOUNS
+from .lexicon import (ABSTRACT, ANIMALS, FEMALE, FEMALE_NAMES, MALE, MALE_NAMES, PEOPLE, ROLE_NOUNS,
+                      YOUNG, YOUNG_ALIASES, YOUNG_OF)
 from .binding import banned as binding_banned, cataphor
-from .mentions import (INDEPENDENT_POSSESSIVES, copula_subject, given_name, is_name, noun_lemma,
-                       painted_noun, pleonastic, role_class, role_of)
+from .mentions import (INDEPENDENT_POSSESSIVES, copula_subject, given_name, is_name, mistagged,
+                       noun_lemma, painted_noun, pleonastic, role_class, role_of)
 from .preferences import clause_target, fits, it_words, placed, placements, wanted
 from .parse import SUBJ, Parse, Token, clause_subject, mention_phrase, noun_number
 
@@ -39,6 +40,11 @@ FIT = 90  # a candidate of the kind the pronoun's words want ("it landed": a fli
 # where the words all but decide: "did not fit in the box because it was too small", "lent Mia
 # her umbrella because she had forgotten hers", a part ("its sails": a boat or a windmill)
 FIT_CLAUSE = 150
+# "They put a flag on top of it. Then a wave washed it away": the thing the last sentence
+# called "it" is the likelier "it" of this one (centering: the pronoun continues the topic),
+# even from a place phrase whose role weight undervalues it (a subject "it" has its weight)
+CONTINUED = 30
+CONTINUES = {"it": ("it", "its"), "its": ("it", "its")}
 MOVED = 60  # "found a key on the floor. He hid the key on it": not the floor again
 
 class StoryCoref:
@@ -75,7 +81,9 @@ class StoryCoref:
                 if same and (e.plural is None or plural is None or e.plural == plural):
                     if e.plural is None:
                         e.plural = plural
-                    return e
+                    return self._young(p, t, e)
+        if lemma == "little one":
+            return None  # "the little ones" with no young one before them: nobody to draw
         eid = lemma.replace(" ", "_")
         n = 2
         while eid in self.entities:
@@ -88,6 +96,17 @@ class StoryCoref:
             e.animate = True
             low = t.text.lower()
             e.gender = e.gender or ("f" if low in FEMALE_NAMES else "m" if low in MALE_NAMES else None)
+        return self._young(p, t, e)
+
+    @staticmethod
+    def _young(p: Parse, t: Token, e: EntityState) -> EntityState:
+        """'The baby turtles ... The babies were frightened': a young animal (by "baby",
+        "young", "little", or its own word: "cubs") is also the babies, the hatchlings, the
+        little ones and its kind's young ("baby chickens ... the chicks")."""
+        head = e.lemma.split()[-1]
+        if head in ANIMALS and (head in YOUNG_OF.values() or any(
+                c.dep in ("amod", "compound") and c.lower in YOUNG for c in p.children(t.i))):
+            e.aliases |= YOUNG_ALIASES | ({YOUNG_OF[head]} if head in YOUNG_OF else set())
         return e
 
     def _identified(self, p: Parse, t: Token, subj: int) -> EntityState | None:
@@ -138,7 +157,8 @@ class StoryCoref:
         deferred, identified = [], {}
         for t in toks:  # nominal mentions
             if (t.pos not in ("NOUN", "PROPN") and not is_name(t) or t.dep == "compound" and t.head != t.i
-                    and p.tokens[t.head].pos in ("NOUN", "PROPN")) and not painted_noun(p, t):
+                    and p.tokens[t.head].pos in ("NOUN", "PROPN")) and not painted_noun(p, t) \
+                    and not mistagged(t):
                 continue
             if t.pos == "PROPN" and any(t.text in e.names for e in self.entities.values()) \
                     and p.tokens[t.head].lemma in ("name", "call"):
@@ -179,7 +199,7 @@ class StoryCoref:
                 scene.pronouns[t.i] = key
                 if key:
                     scene.links[t.i] = key
-                    self.mentions.append(MentionRec(sent, t.i, role_of(p, t), key))
+                    self.mentions.append(MentionRec(sent, t.i, role_of(p, t), key, word))
         for t in toks:  # whose kin: "its mother", "the lamb's mother", "Lily's brother"
             owner = scene.links.get(t.i) if t.dep == "poss" else None
             kin = scene.links.get(t.head) if owner else None
@@ -202,7 +222,8 @@ class StoryCoref:
                 scene.links[t.i] = key
 
     def _note_surface(self, p: Parse, t: Token, e: EntityState) -> None:
-        if not e.surface or (e.plural and t.tag in ("NNS", "NNPS")):
+        # (not from an alias: "the baby turtles ... the babies" is still written "the turtles")
+        if not e.surface or (e.plural and t.tag in ("NNS", "NNPS") and noun_lemma(p, t) not in e.aliases):
             e.surface = t.text.lower() if t.pos != "PROPN" else t.text
         phrase = mention_phrase(p, t)
         if len(phrase) > len(e.mention):
@@ -266,7 +287,10 @@ class StoryCoref:
         known_gender = gender in ("m", "f") and word not in POSSESSIVE and t.tag != "PRP$"
         best, best_score = (), float("-inf")
         for key, score in scores.items():
-            ok, adj = compatible(self.entities[key[0]] if len(key) == 1 else None, plural, gender, pref)
+            # (the clause's own rule reads its adjective better than it_words: "the elephant
+            # could not fit in the boat because it was too big" is the elephant, big or not)
+            ok, adj = compatible(self.entities[key[0]] if len(key) == 1 else None, plural, gender,
+                                 None if key == target else pref)
             if known_gender and len(key) == 1 and says(self.entities[key[0]], gender):
                 adj += GENDER_KNOWN  # a known "she" (Mia, the grandma) before an unknown (the ladybug)
             if wants:
@@ -301,6 +325,7 @@ class StoryCoref:
         role = role_of(p, t)
         per_sent: dict[tuple[str, ...], dict[int, float]] = {}
         parallel: set[tuple[str, ...]] = set()
+        continued: set[tuple[str, ...]] = set()
         last: dict[tuple[str, ...], int] = {}  # a tie goes to the nearer mention ("from the jug
         # into the cup until it was full")
         for m in self.mentions:
@@ -314,8 +339,11 @@ class StoryCoref:
             by_sent[m.sent] = max(by_sent.get(m.sent, 0.0), 100.0 + ROLE_WEIGHT[m.role])
             if sent - m.sent <= 1 and role_class(m.role) == role_class(role) != "other":
                 parallel.add(m.key)
+            if sent - m.sent == 1 and m.pronoun in CONTINUES.get(t.lower, ()) and m.role != "subj":
+                continued.add(m.key)
         return {key: sum(w * DECAY ** (sent - s) for s, w in by_sent.items())
-                + (PARALLEL if key in parallel else 0.0) + 1e-9 * last[key]
+                + (PARALLEL if key in parallel else 0.0) + (CONTINUED if key in continued else 0.0)
+                + 1e-9 * last[key]
                 for key, by_sent in per_sent.items()}
 
     def _fallback_group(self, scores, sent, banned):

@@ -40,6 +40,7 @@ class MentionRec:
     token: int
     role: str
     key: tuple[str, ...]  # entity ids (several for a group)
+    pronoun: str = ""  # the pronoun that made the mention, if one did
 
 
 @dataclass

@@ -56,6 +56,14 @@ spider fly firefly dragonfly grasshopper cricket mosquito lion tiger leopard che
 elephant giraffe zebra hippo rhino monkey ape gorilla chimp orangutan sloth koala kangaroo panda
 camel llama alpaca yak bison buffalo polar lemming husky caribou armadillo tapir capybara meerkat
 mammoth unicorn dragon creature animal pet beast""".split())
+# A young animal is also "the babies", "the little ones" and its own young word ("baby
+# chickens ... the chicks"): YOUNG marks it, YOUNG_OF names the young of a kind.
+YOUNG = {"baby", "young", "newborn", "little"}
+YOUNG_OF = {"chicken": "chick", "hen": "chick", "duck": "duckling", "goose": "gosling", "cat": "kitten",
+            "dog": "puppy", "pig": "piglet", "cow": "calf", "horse": "foal", "sheep": "lamb",
+            "goat": "kid", "deer": "fawn", "frog": "tadpole", "kangaroo": "joey", "turtle": "hatchling",
+            "tortoise": "hatchling", **{k: "cub" for k in "lion tiger bear fox wolf leopard panda".split()}}
+YOUNG_ALIASES = {"baby", "hatchling", "little one"}
 # Toys a story may give a he or she ("The china doll lay in the attic. Nobody played with her"),
 # though they are things otherwise.
 PERSONIFIED = set("doll dolly teddy puppet scarecrow snowman robot soldier teddybear".split())
@@ -82,10 +90,11 @@ unwrap sew knit bake cook boil fry plant water light switch read write spell""".
 THING_ADJ = set("""full empty heavy light steep high tall low deep shallow thin thick wide narrow
 small big large huge tiny long short tight loose broken cracked open closed locked shut stuck
 sticky slippery wet dry hot cold warm sharp smooth rough soft hard round flat new old shiny
-dark bright ripe sweet sour ready finished""".split())
+dark bright ripe sweet sour ready finished rotten mouldy moldy stale juicy crunchy""".split())
 ANIMATE_ADJ = set("""afraid scared frightened tired sleepy hungry thirsty happy sad glad angry cross
 grumpy lonely shy brave curious excited worried sorry proud kind clever silly cheerful
-hurt ill sick hungry naughty friendly""".split())
+hurt ill sick hungry naughty friendly fast quick""".split())
+# ("it was too fast" to catch: a creature; a cart rolls fast too, but seldom "is too fast")
 # A colour used as a noun ("painted the barn red") names no thing.
 # (not gold or silver: "a pile of gold" is a thing)
 COLOR_WORDS = set("red orange yellow green blue purple pink brown black white grey gray teal "

@@ -4,8 +4,8 @@ token's grammatical role, given names the tagger missed, and the "it" that names
 """
 from __future__ import annotations
 
-from .lexicon import (COLOR_WORDS, EXTRAPOSE_ADJ, FEMALE_NAMES, MALE_NAMES, NOT_MENTIONS, PART_NOUNS, QUANTITY,
-                      ROLE_NOUNS, TIME_NOUNS, WEATHER_ADJ, WEATHER_VERBS)
+from .lexicon import (ANIMALS, COLOR_WORDS, EXTRAPOSE_ADJ, FEMALE_NAMES, MALE_NAMES, NOT_MENTIONS,
+                      PART_NOUNS, PEOPLE, QUANTITY, ROLE_NOUNS, TIME_NOUNS, WEATHER_ADJ, WEATHER_VERBS)
 from .parse import SUBJ, Parse, Token
 
 
@@ -16,10 +16,20 @@ def role_class(role: str) -> str:
 OBJECTIVE = {"him", "them"}  # and "her" tagged PRP
 
 
-def ecm(t: Token) -> bool:
+LETTING = {"let", "make", "help", "watch", "see", "hear", "feel"}
+
+
+def ecm(t: Token, p: Parse | None = None) -> bool:
     """'saw him struggling', 'help him catch': an accusative pronoun the parser made the
-    subject of a small clause is the object of the verb above."""
-    return t.dep in SUBJ and (t.lower in OBJECTIVE or t.lower == "her" and t.tag == "PRP")
+    subject of a small clause is the object of the verb above; with the parse, so is an "it"
+    before a bare verb after "let", "make", "watch" ("the lion let it go": not the lion)."""
+    if t.dep in SUBJ and (t.lower in OBJECTIVE or t.lower == "her" and t.tag == "PRP"):
+        return True
+    if p is None or t.lower != "it" or t.dep != "nsubj" or t.head == t.i:
+        return False
+    verb = p.tokens[t.head]
+    return verb.tag == "VB" and verb.dep in ("ccomp", "xcomp") and verb.head != verb.i and \
+        p.tokens[verb.head].lemma.lower() in LETTING
 
 
 def role_of(p: Parse, t: Token) -> str:
@@ -63,6 +73,13 @@ def painted_noun(p: Parse, t: Token) -> bool:
         any(c.dep == "det" and c.i < t.i for c in p.children(head.i))
 
 
+def mistagged(t: Token) -> bool:
+    """'Grandpa/ADJ read Ava a story': a person or animal word the tagger called an
+    adjective, standing where a noun stands (a subject or an object), is a noun."""
+    return t.pos == "ADJ" and t.dep in SUBJ | {"dobj", "dative", "pobj"} and \
+        t.lemma.lower() in PEOPLE | ANIMALS
+
+
 def noun_lemma(p: Parse, t: Token) -> str | None:
     """The entity lemma of a nominal head, or None for times, abstractions and part nouns."""
     lemma = t.lemma.lower() if not is_name(t) else t.text
@@ -74,6 +91,8 @@ def noun_lemma(p: Parse, t: Token) -> str | None:
         comp = [c for c in p.children(t.i) if c.dep == "compound" and c.i < t.i]
         if comp:
             lemma = comp[-1].lemma.lower()
+    if lemma == "one" and t.tag == "NNS" and any(c.lower == "little" for c in p.children(t.i)):
+        return "little one"  # "the little ones": a young one named before (coref._young), or none
     if lemma in TIME_NOUNS or lemma in NOT_MENTIONS or lemma in PART_NOUNS or not lemma.isalpha():
         return None
     if lemma in QUANTITY and any(c.dep == "prep" and c.lemma == "of" for c in p.children(t.i)):

@@ -112,8 +112,14 @@ TRANSFER = set("give lend hand pass offer bring send throw toss sell pour bake m
                "show".split())
 LACKING = set("forget lose need want lack miss".split())
 REACTING = LACKING | set("like love enjoy hate thank".split())
+# "threw the ball to Oscar, but he dropped it": catching or dropping is the one it went to
+REACTING |= {"catch", "drop"}
 NEEDY_ADJ = set("cold hungry thirsty wet sad lonely sick ill tired poor sleepy".split())
 GIVING_ADJ = set("kind generous nice friendly thoughtful sweet rich".split())
+# the object of these is the cause ("thanked Sam because he had helped"); of these, the
+# one who answers after "but" ("asked the crow for cheese, but she would not share")
+OBJECT_CAUSE = set("thank praise blame scold punish reward congratulate forgive admire".split())
+ASKING = {"ask", "beg"}
 # "Tom found a key on the floor. He hid the key on it": a thing put somewhere goes somewhere new
 PLACING = set("put hide place set lay drop tuck stuff slip hang stand move carry take bring push "
               "throw toss".split())
@@ -191,6 +197,11 @@ def wanted(p: Parse, t: Token) -> tuple[str, ...]:
                 out.append(SUBJECT_KIND[lemma])
             if lemma in SOUNDS:
                 out.append("sound:" + lemma)
+            # "he woke up with a roar": the sound named after "with" is the subject's own
+            for prep in p.children(v.i):
+                noun = next((c.lemma.lower() for c in p.children(prep.i) if c.dep == "pobj"), "")
+                if prep.dep == "prep" and prep.lower == "with" and noun in SOUNDS:
+                    out.append("sound:" + noun)
             adj = next((c.lemma.lower() for c in p.children(v.i) if c.dep == "acomp"), None)
             if lemma in ("be", "get", "become") and adj in ADJ_KIND:
                 out.append(ADJ_KIND[adj])
@@ -214,19 +225,47 @@ def wanted(p: Parse, t: Token) -> tuple[str, ...]:
 
 def clause_target(p: Parse, t: Token) -> int | None:
     """The token a clause's own words pick for the pronoun t, or None: the fitting rule
-    (_fit_target) or the giving rule (_transfer_target)."""
-    found = _fit_target(p, t)
-    return found if found is not None else _transfer_target(p, t)
+    (_fit_target), the giving rule (_transfer_target) or the cause rule (_cause_target)."""
+    for rule in (_fit_target, _transfer_target, _cause_target):
+        found = rule(p, t)
+        if found is not None:
+            return found
+    return None
 
 
-def _transfer_target(p: Parse, t: Token) -> int | None:
+def _linked(p: Parse, t: Token) -> tuple[Token, Token, set[str]] | None:
+    """For a subject pronoun of a clause hung off another ("..., because he", "..., but she"):
+    its verb, the main verb and the linking words."""
     verb = p.tokens[t.head]
     if t.dep != "nsubj" or verb.dep not in ("advcl", "conj") or verb.head == verb.i:
         return None
-    give = p.tokens[verb.head]
+    main = p.tokens[verb.head]
+    link = {c.lower for c in p.children(verb.i) if c.dep == "mark"} | \
+        {c.lower for c in p.children(main.i) if c.dep == "cc" and verb.dep == "conj"}
+    return verb, main, link
+
+
+def _cause_target(p: Parse, t: Token) -> int | None:
+    """'Leo thanked Sam because he had found the car': one thanks, praises or scolds someone
+    for what that one did; 'the fox asked the crow for cheese, but she held it tight': what
+    follows "but" is the asked one's answer. Both: the main verb's object."""
+    found = _linked(p, t)
+    if found is None:
+        return None
+    _, main, link = found
+    lemma = main.lemma.lower()
+    if not (lemma in OBJECT_CAUSE and link & {"because", "as", "since"} or lemma in ASKING and "but" in link):
+        return None
+    obj = next((c for c in p.children(main.i) if c.dep == "dobj"), None)
+    return obj.i if obj is not None and obj.i < t.i else None
+
+
+def _transfer_target(p: Parse, t: Token) -> int | None:
+    found = _linked(p, t)
+    if found is None:
+        return None
+    verb, give, link = found
     kids = p.children(verb.i)
-    link = {c.lower for c in kids if c.dep == "mark"} | \
-        {c.lower for c in p.children(give.i) if c.dep == "cc" and verb.dep == "conj"}
     if give.lemma.lower() not in TRANSFER or not link & {"because", "as", "since", "but"}:
         return None
     negated = any(c.dep == "neg" for c in kids)
@@ -234,7 +273,8 @@ def _transfer_target(p: Parse, t: Token) -> int | None:
     lemma = verb.lemma.lower()
     if "but" in link:
         to_recipient = lemma in REACTING or adj in NEEDY_ADJ
-    elif adj in NEEDY_ADJ or lemma in LACKING and not negated:
+    # ("lent her umbrella to Emma because she did not have one": not having is lacking)
+    elif adj in NEEDY_ADJ or lemma in LACKING and not negated or lemma == "have" and negated:
         to_recipient = True
     elif adj in GIVING_ADJ or lemma in LACKING and negated:  # "because she did not need it"
         to_recipient = False
