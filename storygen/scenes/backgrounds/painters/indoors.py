@@ -1,5 +1,5 @@
 """Background painters for the rooms of the land themes: barn and shed walls and windows, hay,
-a henhouse's nest boxes and roost,
+a henhouse's nest boxes and roost, a polar hut's window onto the snow,
 stone walls and castle windows, banners, a rug, a hearth, tile and wood floors, lanterns,
 an ice cave, an igloo's dome of snow blocks, a burrow with roots, a greenhouse with its shelves of pots, and library shelves.
 (The space station's rooms are in space.py.)"""
@@ -29,6 +29,20 @@ def barn_window(pen: Pen, c: Ctx) -> None:
     pen.rect(x - 70, y - 60, x + 70, y + 60, (144, 202, 249, 255) if c.light != "night" else (20, 30, 70, 255))
     pen.line([(x - 70, y), (x + 70, y)], (255, 255, 255, 255), 8)
     pen.line([(x, y - 60), (x, y + 60)], (255, 255, 255, 255), 8)
+
+
+@layer("snowy_window")
+def snowy_window(pen: Pen, c: Ctx) -> None:
+    """A polar hut's window onto the snowfield: sky by the light of the hour, white hills."""
+    x, y = c.W / 2, 0.3 * c.H
+    sky = {"night": (20, 30, 70, 255), "dusk": (255, 171, 145, 255)}.get(c.light, (144, 202, 249, 255))
+    pen.rect(x - 120, y - 90, x + 120, y + 90, c.shade(c.far, -0.4), radius=8)
+    pen.rect(x - 106, y - 76, x + 106, y + 76, sky)
+    pen.ellipse(x - 40, y + 96, 120, 60, (245, 250, 255, 255))
+    pen.ellipse(x + 70, y + 100, 110, 50, (232, 242, 250, 255))
+    pen.rect(x - 106, y + 50, x + 106, y + 76, (245, 250, 255, 255))
+    pen.line([(x - 106, y), (x + 106, y)], c.shade(c.far, -0.4), 8)
+    pen.line([(x, y - 76), (x, y + 76)], c.shade(c.far, -0.4), 8)
 
 
 @layer("hay_floor")
