@@ -85,6 +85,11 @@ def test_counts_actions_and_cues(nlp):
     # "the lamp was on the desk, and the books were under it": one lamp (the "were" is the books')
     g = nlp.build_graph("The lamp was on the rock, and the shells were under the rock.", 1, PROMPT)
     assert {e.lemma: e.count for e in g.entities if e.lemma in ("lamp", "shell")} == {"lamp": 1, "shell": 3}
+    # the babies of "the baby turtles" are drawn small in the next scene too
+    graphs = build_graphs(("Everyone came to see the baby turtles.", "The babies were frightened."),
+                          Prompt(theme="jungle", hero="tiger", color="orange", adjective="gentle"), "spacy")
+    assert [[(e.lemma, e.attributes) for e in g.entities if e.lemma == "turtle"] for g in graphs] == \
+        [[("turtle", ("baby",))], [("turtle", ("baby",))]]
     # a relative clause's "who" is the noun it describes
     g = nlp.build_graph("Coral was a silly mermaid who wore a crown.", 1, PROMPT)
     assert Action(subject="mermaid", verb="wear", object="crown") in g.actions

@@ -21,7 +21,7 @@ from .basic import find_cues
 from .coref import SceneCoref, StoryCoref
 from .holding import holding_relations, with_phrases
 from .together import together_relations
-from .lexicon import ANIMAL_COVERINGS, BODY_PARTS
+from .lexicon import ANIMAL_COVERINGS, BODY_PARTS, YOUNG, YOUNG_ALIASES, YOUNG_OF
 from .parse import Parse, Token, mention_phrase, parse_text
 from .people import person_object
 from .relations import extract_relations
@@ -29,11 +29,10 @@ from .rewrite import rewrite
 
 COLORS_EXTRA = set("black grey gray golden silvery dark light bright".split())
 SIZES = set("big small little tiny huge giant tall long short large enormous fat thin".split())
-# "the baby turtles", "a young robin": drawn smaller than the grown ones (layout/sizes.py)
-YOUNG = {"baby", "young", "newborn"}
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "several": 3, "many": 5, "few": 3, "lots": 5, "pair": 2, "both": 2}
 PLURAL_COUNT, MAX_COUNT = 3, 5
+YOUNG_WORDS = YOUNG_ALIASES | set(YOUNG_OF.values()) | {"babies"}  # a young one's own words
 EXTRA_CUES = ("ship", "spaceship", "sea floor", "ice cave", "treetop", "treetops")
 
 
@@ -165,9 +164,11 @@ class ParsedNLP:
                         word in self.colors or word in SIZES or word in self.adjectives):
                     attrs.append(word)
                 elif c.dep in ("amod", "compound") and word in YOUNG:
-                    attrs.append("baby")
+                    attrs.append("baby")  # "the baby turtles", "a young robin": drawn smaller
                 if c.dep == "nummod" or c.lemma.lower() in NUMBERS:
                     stated.append(_number(c))
+            if t.lemma.lower() in YOUNG_WORDS and t.lemma.lower() != e.lemma.split()[-1]:
+                attrs.append("baby")  # "the baby turtles ... the babies", "the hatchlings"
             attrs += owned_colors(p, t, self.colors)
         if stated:
             count = max(stated)
