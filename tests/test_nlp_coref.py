@@ -247,3 +247,10 @@ def test_young_animals_are_the_babies_and_the_little_ones(nlp):
 ])
 def test_pronoun_continuity_robots_and_mistagged_people(nlp, hero, scenes, expected):
     assert resolve(nlp, hero, *scenes)[0] == expected
+
+
+def test_who_moves_quills_has_them_and_a_stand_in_kind_is_a_creature(nlp):
+    # a porcupine has no drawing of its own (the hedgehog stands in) but is a creature: a "she"
+    links, _ = resolve(nlp, "puppy", "A porcupine came to live on the next rock.",
+                       "When the puppy trotted closer, she lifted all her long quills.")
+    assert links[1] == [("she", "porcupine"), ("her", "porcupine")]

@@ -25,7 +25,7 @@ from .lexicon import (ABSTRACT, ANIMALS, FEMALE, FEMALE_NAMES, MALE, MALE_NAMES,
 from .binding import banned as binding_banned, cataphor
 from .mentions import (INDEPENDENT_POSSESSIVES, copula_subject, given_name, is_name, mistagged,
                        noun_lemma, painted_noun, pleonastic, role_class, role_of)
-from .preferences import clause_target, fits, it_words, placed, placements, wanted
+from .preferences import BODY_OWNED, clause_target, fits, it_words, placed, placements, wanted
 from .parse import SUBJ, Parse, Token, clause_subject, mention_phrase, noun_number
 
 DECAY = 0.3  # salience kept per sentence back: steep, so the last sentence dominates
@@ -40,6 +40,7 @@ FIT = 90  # a candidate of the kind the pronoun's words want ("it landed": a fli
 # where the words all but decide: "did not fit in the box because it was too small", "lent Mia
 # her umbrella because she had forgotten hers", a part ("its sails": a boat or a windmill)
 FIT_CLAUSE = 150
+FIT_OWNED = 300  # "she lifted all her long quills": only a porcupine has quills, whoever came last
 # "They put a flag on top of it. Then a wave washed it away": the thing the last sentence
 # called "it" is the likelier "it" of this one (centering: the pronoun continues the topic),
 # even from a place phrase whose role weight undervalues it (a subject "it" has its weight)
@@ -294,7 +295,8 @@ class StoryCoref:
             if known_gender and len(key) == 1 and says(self.entities[key[0]], gender):
                 adj += GENDER_KNOWN  # a known "she" (Mia, the grandma) before an unknown (the ladybug)
             if wants:
-                adj += max([FIT_CLAUSE if w.startswith("part:") else FIT for w in wants
+                adj += max([FIT_OWNED if w[5:] in BODY_OWNED else FIT_CLAUSE if w.startswith("part:")
+                            else FIT for w in wants
                             if all(self._fits(eid, w) for eid in key)], default=0.0)
             if ok and (score >= FORGOTTEN or self.entities[key[0]].hero) and score + adj > best_score:
                 best, best_score = key, score + adj

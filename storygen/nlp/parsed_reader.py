@@ -48,8 +48,11 @@ class ParsedNLP:
         self.places = tuple(p for t in opts.themes.values() for p in t.places) + EXTRA_CUES
         self.colors = set(opts.colors) | COLORS_EXTRA
         self.adjectives = set(opts.adjectives)
-        self.animate = frozenset(n for o in self.library.manifest.objects
-                                 if o.category in ("character", "animal") for n in o.names)
+        creatures = {o.id for o in self.library.manifest.objects if o.category in ("character", "animal")}
+        # (a kind drawn with another's drawing is a creature too: a porcupine, a sparrow, a moth)
+        self.animate = frozenset([n for o in self.library.manifest.objects if o.id in creatures
+                                  for n in o.names] +
+                                 [w for w, oid in self.library.standins.items() if oid in creatures])
 
     def new_context(self, prompt: Prompt) -> StoryCoref:
         return StoryCoref(hero=prompt.hero, animate_lemmas=self.animate)

@@ -102,7 +102,15 @@ PARTS = {
     "boat plane bus tractor", "page": "book", "cover": "book", "string": "kite balloon guitar "
     "violin", "stem": "flower plant", "shell": "egg nut snail turtle tortoise", "yolk": "egg",
     "handle": "cup mug jug basket bucket pot door bag", "strap": "bag backpack",
+    # an animal's own coat, spines and limbs: "she lifted all her long quills" is the porcupine
+    "quill": "porcupine hedgehog", "spine": "porcupine hedgehog cactus", "prickle": "hedgehog "
+    "porcupine", "antler": "deer reindeer moose elk stag", "tusk": "elephant walrus boar mammoth",
+    "hump": "camel", "pouch": "kangaroo", "tentacle": "octopus squid jellyfish", "mane": "lion "
+    "horse pony unicorn zebra", "flipper": "seal walrus penguin turtle dolphin", "stripe": "tiger zebra bee skunk", "feather": "bird owl hen "
+    "chicken duck goose parrot peacock penguin robin eagle swan",
 }
+BODY_OWNED = {"quill", "spine", "prickle", "antler", "tusk", "hump", "pouch", "tentacle", "mane",
+              "flipper", "feather"}  # (parts only their owner moves: not "her sails")
 SMALL = {"small", "little", "tiny", "narrow", "short", "thin"}
 BIG = {"big", "large", "huge", "wide", "tall", "long", "fat", "heavy"}
 # "Lucy lent Mia her umbrella because she had forgotten hers": who gets a thing is who lacks
@@ -193,6 +201,10 @@ def wanted(p: Parse, t: Token) -> tuple[str, ...]:
     if t.dep in SUBJ and t.dep != "nsubjpass" and head.pos in ("VERB", "AUX"):
         for v in _verbs(p, head):
             lemma = v.lemma.lower()
+            # "she lifted all her long quills": who moves the quills is who has them
+            out += ["part:" + o.lemma.lower() for o in p.children(v.i) if o.dep == "dobj"
+                    and o.lemma.lower() in BODY_OWNED and any(g.dep == "poss" and g.pos == "PRON"
+                                                              for g in p.children(o.i))]
             if lemma in SUBJECT_KIND and t.dep == "nsubj":
                 out.append(SUBJECT_KIND[lemma])
             if lemma in SOUNDS:
