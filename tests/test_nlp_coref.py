@@ -254,3 +254,11 @@ def test_who_moves_quills_has_them_and_a_stand_in_kind_is_a_creature(nlp):
     links, _ = resolve(nlp, "puppy", "A porcupine came to live on the next rock.",
                        "When the puppy trotted closer, she lifted all her long quills.")
     assert links[1] == [("she", "porcupine"), ("her", "porcupine")]
+
+
+def test_sounds_and_birthdays_are_no_things(nlp):
+    prompt = Prompt(theme="castle", hero="princess", color="pink", adjective="kind")
+    g = nlp.build_graphs(["The cat batted a pebble across the tiles, tap, tap, tap."], prompt)[0]
+    assert "tap" not in {e.lemma for e in g.entities}
+    links, _ = resolve(nlp, "fox", "The fox found the hares.", '"It is not your birthday yet!" they cried.')
+    assert links[1][0] == ("It", "-")

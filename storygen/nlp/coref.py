@@ -24,7 +24,7 @@ from .lexicon import (ABSTRACT, ANIMALS, FEMALE, FEMALE_NAMES, MALE, MALE_NAMES,
                       YOUNG, YOUNG_ALIASES, YOUNG_OF)
 from .binding import banned as binding_banned, cataphor
 from .mentions import (INDEPENDENT_POSSESSIVES, copula_subject, given_name, is_name, mistagged,
-                       noun_lemma, painted_noun, pleonastic, role_class, role_of)
+                       noun_lemma, painted_noun, pleonastic, role_class, role_of, sound_word)
 from .preferences import BODY_OWNED, clause_target, fits, it_words, placed, placements, wanted
 from .parse import SUBJ, Parse, Token, clause_subject, mention_phrase, noun_number
 
@@ -161,6 +161,8 @@ class StoryCoref:
                     and p.tokens[t.head].pos in ("NOUN", "PROPN")) and not painted_noun(p, t) \
                     and not mistagged(t):
                 continue
+            if sound_word(p, t):
+                continue  # "tap, tap, tap"
             if t.pos == "PROPN" and any(t.text in e.names for e in self.entities.values()) \
                     and p.tokens[t.head].lemma in ("name", "call"):
                 scene.links[t.i] = (self.names[t.text],)

@@ -104,7 +104,8 @@ ROLE_NOUNS = {"friend", "pal", "buddy", "pet", "companion", "neighbour", "neighb
 TIME_NOUNS = set("day morning afternoon evening night time moment minute hour week year today tonight "
                  "yesterday tomorrow while autumn winter spring summer monday tuesday wednesday "
                  "thursday friday saturday sunday bedtime noon midnight dawn dusk sunset sunrise "
-                 "weekend".split())
+                 "weekend birthday holiday lunchtime teatime playtime suppertime turn".split())
+# ("It's not your birthday until tomorrow", "it was her turn": nobody's "it")
 # Abstract nouns are tracked (an "it" may name "the idea") but never drawn or related.
 ABSTRACT = set("idea help fun story thing trick game joke answer question plan adventure surprise "
                "sound noise voice cry word song hug kiss smile ride picnic party dream breath turn "

@@ -73,6 +73,16 @@ def painted_noun(p: Parse, t: Token) -> bool:
         any(c.dep == "det" and c.i < t.i for c in p.children(head.i))
 
 
+def sound_word(p: Parse, t: Token) -> bool:
+    """'tap, tap, tap', 'Ding, ding, ding': a word said again after a comma is a sound, not a
+    thing in the scene (no water tap in the throne room)."""
+    for k in (t.i - 2, t.i + 2):
+        if 0 <= k < len(p.tokens) and p.tokens[k].lower == t.lower and \
+                p.tokens[(t.i + k) // 2].text == ",":
+            return True
+    return False
+
+
 def mistagged(t: Token) -> bool:
     """'Grandpa/ADJ read Ava a story': a person or animal word the tagger called an
     adjective, standing where a noun stands (a subject or an object), is a noun."""
