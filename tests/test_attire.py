@@ -86,6 +86,17 @@ def test_a_horse_in_a_blanket_wears_it_on_its_back():
         [("blanket", "horse", "worn", "back")]
 
 
+def test_a_person_holds_a_small_creature_and_one_thing_to_a_hand():
+    g = graph("space", [ent("robot"), ent("moth", mention="the moth"), ent("fan", mention="fan")],
+              "The robot cupped the moth between his hands and turned the robot's little fan on.",
+              actions=[Action("robot", "cup", "moth")])
+    g = SceneGraph(**{**g.__dict__, "entities": (Entity("robot", "robot", "robot", "robot"),
+                                                  Entity("moth", "moth", "the moth", "butterfly"),
+                                                  Entity("fan", "fan", "fan", "fan"))})
+    assert [(a.item, a.owner, a.kind, a.slot) for a in attachments(g, LIB)] == \
+        [("moth", "robot", "held", "hand")]
+
+
 def test_creatures_are_not_worn_and_big_things_not_held():
     g = graph("jungle", [ent("monkey", hero=True), ent("elephant"), ent("tree")],
               "The monkey carried the elephant and held a tree.",

@@ -90,6 +90,9 @@ def test_counts_actions_and_cues(nlp):
                           Prompt(theme="jungle", hero="tiger", color="orange", adjective="gentle"), "spacy")
     assert [[(e.lemma, e.attributes) for e in g.entities if e.lemma == "turtle"] for g in graphs] == \
         [[("turtle", ("baby",))], [("turtle", ("baby",))]]
+    # "grabbed the end of the rope": the rope is grabbed
+    g = nlp.build_graph("The crab grabbed the end of the rope.", 1, PROMPT)
+    assert Action(subject="crab", verb="grab", object="rope") in g.actions
     # a relative clause's "who" is the noun it describes
     g = nlp.build_graph("Coral was a silly mermaid who wore a crown.", 1, PROMPT)
     assert Action(subject="mermaid", verb="wear", object="crown") in g.actions

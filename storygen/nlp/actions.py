@@ -8,11 +8,22 @@ part stands for its owner); holding.py turns hold/carry/ride actions into relati
 from __future__ import annotations
 
 from ..records import Action
-from .parse import Parse, clause_subjects
+from .lexicon import PART_NOUNS
+from .parse import Parse, Token, clause_subjects
 from .relations import entity_ids, is_passive, with_conj
 
 NO_ACTION = {"be", "have", "do", "can", "could", "will", "would", "shall", "should", "may", "might",
              "must", "let"}
+
+
+def _whole(p: Parse, t: Token) -> Token:
+    """'grabbed the end of the rope': the rope is what is grabbed (a part noun and its "of")."""
+    if t.lemma.lower() in PART_NOUNS:
+        of = [g for c in p.children(t.i) if c.dep == "prep" and c.lemma == "of"
+              for g in p.children(c.i) if g.dep == "pobj"]
+        if of:
+            return of[0]
+    return t
 
 
 def extract_actions(p: Parse, links: dict[int, tuple[str, ...]]) -> list[Action]:
@@ -37,7 +48,7 @@ def extract_actions(p: Parse, links: dict[int, tuple[str, ...]]) -> list[Action]
                 # as often as the other way round
                 before = [c for c in kids if c.dep == "npadvmod" and c.i < v.i and c.pos == "NOUN"]
                 subjects = with_conj(p, p.tokens[v.head]) if v.dep == "acl" and v.head != v.i else before
-            objects = [c for c in kids if c.dep == "dobj"]
+            objects = [_whole(p, c) for c in kids if c.dep == "dobj"]
         obj_ids = [e for o in objects for e in entity_ids(p, o, links)] or [None]
         for s in subjects:
             for se in entity_ids(p, s, links):

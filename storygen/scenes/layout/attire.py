@@ -39,7 +39,7 @@ HOLD_VERBS = {"hold", "carry", "clutch", "grab", "grip", "lift", "wave", "balanc
               "raise", "offer", "bring", "fetch", "pick",
               # "a boy was playing a whistle", "blew her horn", "rang the bell", "read a book"
               # (a piano or a church bell is no holdable size and stays where it is)
-              "play", "blow", "ring", "read"}
+              "play", "blow", "ring", "read", "cup", "scoop"}
 # owners drawn already wearing headwear (the princess's crown, the cook's hat): the share of
 # their head's drawn height it covers (the library `head` of a bust/face on a body). A hat or
 # crown the text puts on them is drawn over that one, in its place, so the picture shows one
@@ -111,7 +111,10 @@ def attachments(graph: SceneGraph, lib: Library, carried: Sequence[Attachment] =
                 or (owner, item) in places:
             return
         o, e = obj[item], ents[item]
-        if _animate(o) or not _animate(obj[owner]):
+        # (a creature is held only when it is tiny and a person holds it: "the robot cupped the
+        # moth between his hands", "Mia held the ladybug"; friends who hug stand side by side)
+        tiny_held = held and o.size in ("tiny", "small") and obj[owner].category == "character"
+        if _animate(o) and not tiny_held or not _animate(obj[owner]):
             return
         slot = WEAR_SLOTS.get(o.id)
         if held or slot is None:
@@ -122,6 +125,8 @@ def attachments(graph: SceneGraph, lib: Library, carried: Sequence[Attachment] =
             kind = "worn"
             if slot == "head" and re.search(rf"\b{re.escape(_word(e))}\b[^.]{{0,24}}\btail\b", text):
                 slot = "tail"  # "a blue bow on her tail"
+        if any(a.owner == owner and a.slot == slot for a in found.values()):
+            return  # one thing to a hand or a head: the first the text gives it (the moth he cups)
         found[item] = Attachment(item=item, owner=owner, kind=kind, slot=slot,
                                  color=color_hex(e), entity=e)
 
