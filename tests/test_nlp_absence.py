@@ -35,6 +35,11 @@ def nlp():
     ("She saw the ball.", []),
     ("Off he went, home to bed before supper.", ["bed"]),  # a doing, not a bed
     ("He jumped onto the bed.", []),
+    ("The snow fell. In a few minutes it had covered the path and every footprint.",
+     ["path", "footprint"]),
+    ("Then the snow began to fall. In a few minutes it had covered the path and every footprint "
+     "he had made.", ["path", "footprint"]),  # (the second object hung on the verb)
+    ("The fox covered the eggs with straw.", []),
     # not absent: an adjective in front, a thing found, a dropped thing, a thing not gone
     ("She found a lost spoon.", []),
     ("She found the key under the mat.", []),

@@ -32,7 +32,7 @@ def absent_mentions(p: Parse, animate: frozenset[int] = frozenset()) -> set[int]
         if t.pos not in ("NOUN", "PROPN", "PRON"):
             continue
         if _stated_gone(p, t, t.i in animate) or _seen_not(p, t) or _there_is_no(p, t) \
-                or _searched(p, t) or _asked_for(p, t) or _idiom(p, t):
+                or _searched(p, t) or _asked_for(p, t) or _idiom(p, t) or _buried(p, t):
             out.add(t.i)
     return out
 
@@ -126,6 +126,25 @@ def _idiom(p: Parse, t: Token) -> bool:
     head = p.tokens[t.head]
     return t.dep == "pobj" and head.lower in ("to", "for", "at") and t.lemma.lower() in IDIOM_NOUNS \
         and not any(c.dep in ("det", "poss", "amod", "compound", "nummod") for c in p.children(t.i))
+
+
+COVER_VERBS = {"cover", "bury", "hide", "swallow", "fill"}  # "the snow covered every footprint"
+MASSES = {"snow", "sand", "leaf", "mud", "water", "dust", "fog", "mist", "wave", "tide", "ice"}
+
+
+def _buried(p: Parse, t: Token) -> bool:
+    """'In a few minutes it had covered the path and every footprint he had made' (the snow),
+    'the tide buried the shells': under snow, sand or water, not to be seen."""
+    head = p.tokens[t.head]
+    if t.dep == "conj" and head.pos != "VERB":  # "covered the path and every footprint"
+        while t.dep == "conj" and head.head != head.i:
+            t, head = head, p.tokens[head.head]
+    # (the parser may hang the second object on the verb itself: conj of "covered")
+    if t.dep not in ("dobj", "conj") or head.lemma not in COVER_VERBS or _negated(p, head):
+        return False
+    subj = next((c for c in p.children(head.i) if c.dep == "nsubj"), None)
+    return subj is not None and (subj.lemma.lower() in MASSES or subj.lower == "it" and
+                                 any(w.lemma.lower() in MASSES for w in p.tokens[:head.i]))
 
 
 def _there_is_no(p: Parse, t: Token) -> bool:

@@ -5,7 +5,7 @@ outdoors), the variant's scenery layers, the light transform (night darkens, dus
 storm dims), then the layers that must stay bright: night sky, glows and the accents in the
 chosen colour, and fog; the painters themselves are in painters/. Rain and snow are animated,
 so render.py draws them per frame. A drought dries the palette toward dust, turns water to mud
-and cracks the ground.
+and cracks the ground; snow whitens the land it falls on.
 
 Pure function of (theme, variant, size, seed, accent, skip, cues, light, weather): same inputs
 -> same pixels. light/weather None (a layout from before issue 22): both come from the cues.
@@ -72,6 +72,11 @@ def background(theme: str, variant: str, width: int, height: int, seed: int, acc
     if dry:  # grass to straw, far green to olive, a pale hot sky
         pal.update(ground=parched(pal["ground"], 0.75), near=parched(pal["near"], 0.6),
                    far=parched(pal["far"], 0.35), sky_bottom=mix(pal["sky_bottom"], (255, 236, 200), 0.6))
+    if "snow" in weather and spec.setting == "outside" and theme not in ("underwater", "space"):
+        # snow lies on the ground it falls on: a winter wood, not a green summer one
+        white = (246, 250, 255)
+        pal.update(ground=mix(pal["ground"], white, 0.8), near=mix(pal["near"], white, 0.55),
+                   far=mix(pal["far"], white, 0.35))
     ctx = Ctx(W=W, H=H, rng=rng, accent=hex_rgb(accent), sky_top=pal["sky_top"],
               sky_bottom=pal["sky_bottom"], ground=pal["ground"], far=pal["far"], near=pal["near"],
               light=light, hy=spec.horizon * H, sy=None if spec.surface is None else spec.surface * H,
