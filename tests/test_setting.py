@@ -92,6 +92,12 @@ def test_back_in_the_henhouse_is_inside_it_and_a_henhouse_seen_from_afar_is_not(
     assert drawn_weather(lib.variant("farm", "henhouse"), background_for("farm", got[1])) == ()
 
 
+def test_the_sun_that_shines_after_a_night_of_storm_clears_the_picture():
+    got = places("arctic", ["The owl sat on the glacier.",
+                            "All night the storm roared above. In the morning the sun shone."])
+    assert [g[2] for g in got] == [(), ()]
+
+
 def test_a_hole_in_the_igloo_wall_is_seen_from_inside_the_igloo():
     got = places("arctic", ["The fox lived in a small igloo at the foot of a hill.",
                             "One morning he found a little hole in his igloo wall.",

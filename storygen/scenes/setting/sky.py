@@ -170,8 +170,9 @@ class SkyReader:
         events += self.clear.find(words) + self.new_day.find(words)
         state, shown = set(before.weather), set()
         for start, end, what in sorted(events):
-            if what == "clear":
-                state &= {"drought"}
+            if what == "clear":  # (and the picture shows it cleared: "all night the storm
+                state &= {"drought"}  # roared ... in the morning the sun shone")
+                shown &= {"drought"}
                 continue
             if what == "new_day":  # the picture shows the new day, not last night's storm
                 state &= {"drought"} | shown
