@@ -98,6 +98,13 @@ def test_the_sun_that_shines_after_a_night_of_storm_clears_the_picture():
     assert [g[2] for g in got] == [(), ()]
 
 
+def test_golden_rain_is_a_simile_and_under_a_hollow_tree_is_outside_it():
+    got = places("forest", ["In autumn, the leaves drifted down from the big tree like golden rain.",
+                            "The deer stood very still under the hollow tree."])
+    assert got[0][2] == () and got[1][0] != "hollow-tree"
+    assert places("space", ["They sat under the dome at night."])[0][0] == "garden-dome"
+
+
 def test_a_hole_in_the_igloo_wall_is_seen_from_inside_the_igloo():
     got = places("arctic", ["The fox lived in a small igloo at the foot of a hill.",
                             "One morning he found a little hole in his igloo wall.",

@@ -128,6 +128,9 @@ class PlaceReader:
                 use = "drawn"  # "the red barn" is drawn as a barn: we stay outside
             if use == "near" and cue in FURNITURE:
                 use = "in"
+            if use == "at" and v.setting == "inside" and _before(words, start) in UNDER_OVER \
+                    and words[end - 1] not in ROOFS:
+                use = "near"  # "stood under the hollow tree", "flew over the barn": outside it
             score = SCORES.get((v.setting, use), 0)
             if use in ("from", "near") and name == here or (v.setting == "inside" and use == "near"):
                 leaves = True
@@ -138,6 +141,18 @@ class PlaceReader:
         if best is None:
             return None, "", leaves
         return best[2], best[3], False
+
+
+UNDER_OVER = {"under", "below", "beneath", "above", "over", "underneath"}
+ROOFS = {"dome", "domes", "roof", "tent", "canopy"}  # "sat under the dome": inside it
+
+
+def _before(words: list[str], start: int) -> str:
+    """The word just before a cue, past its article ("under the hollow tree": under)."""
+    k = start - 1
+    while k >= 0 and words[k] in ("the", "a", "an", "his", "her", "its", "their", "old", "big"):
+        k -= 1
+    return words[k] if k >= 0 else ""
 
 
 def _weather_seen_from_inside(words: list[str], k: int) -> bool:

@@ -156,6 +156,8 @@ class SkyReader:
             lo -= 1
         if things and start > 0 and words[start - 1] in self.cues.made_of:
             return True
+        if things and "like" in words[max(lo, start - 3):start]:
+            return True  # a simile: "the leaves drifted down like golden rain"
         follows = things and start + 1 < len(words) and words[start + 1] in self.cues.things
         # "When it rained, the animals got soaked": what happened each time, not this scene's sky
         opens = lo == 0 or words[lo - 1] == END
