@@ -40,6 +40,9 @@ def nlp():
     ("Then the snow began to fall. In a few minutes it had covered the path and every footprint "
      "he had made.", ["path", "footprint"]),  # (the second object hung on the verb)
     ("The fox covered the eggs with straw.", []),
+    ('"Gus, will you build us a swing?" they begged.', ["swing"]),  # still to be made
+    ("She wanted to bake a cake.", ["cake"]),
+    ("She baked a cake.", []),
     # not absent: an adjective in front, a thing found, a dropped thing, a thing not gone
     ("She found a lost spoon.", []),
     ("She found the key under the mat.", []),
@@ -62,6 +65,9 @@ def test_a_lost_character_is_still_in_sight_and_a_thing_found_again_is_drawn():
     p = parse_text('"Did you see my ball?" he asked a squirrel, who said it rolled away.')
     ball, it = (next(t.i for t in p.tokens if t.lower == w) for w in ("ball", "it"))
     assert gone_entities(p, {ball: ("ball",), it: ("ball",)}) == {"ball"}  # told of, not seen
+    p = parse_text('"Will you build us a swing?" they begged. He knew it was the only way.')
+    swing, it, way = (next(t.i for t in p.tokens if t.lower == w) for w in ("swing", "it", "way"))
+    assert gone_entities(p, {swing: ("swing",), it: ("swing",), way: ("swing",)}) == {"swing"}
     p = parse_text("She looked for the kite. It was the kite!")
     assert gone_entities(p, {4: ("kite",), 6: ("kite",), 9: ("kite",)}) == set()
 

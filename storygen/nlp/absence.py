@@ -32,12 +32,13 @@ def absent_mentions(p: Parse, animate: frozenset[int] = frozenset()) -> set[int]
         if t.pos not in ("NOUN", "PROPN", "PRON"):
             continue
         if _stated_gone(p, t, t.i in animate) or _seen_not(p, t) or _there_is_no(p, t) \
-                or _searched(p, t) or _asked_for(p, t) or _idiom(p, t) or _buried(p, t):
+                or _searched(p, t) or _asked_for(p, t) or _idiom(p, t) or _buried(p, t) \
+                or _not_yet(p, t):
             out.add(t.i)
     return out
 
 
-def present_mentions(p: Parse, after: int) -> set[int]:
+def present_mentions(p: Parse, after: int, lemma: str | None = None) -> set[int]:
     """Token indexes after `after` of nouns and pronouns that show a thing is here: found,
     seen, lying or sitting somewhere, "it was the kite!" (not looked for, not missing)."""
     absent = absent_mentions(p)
@@ -48,6 +49,11 @@ def present_mentions(p: Parse, after: int) -> set[int]:
         verb = governing_verb(p, t)
         if verb is None or _negated(p, verb) or verb.lemma in SEARCH_VERBS or _reported(p, verb):
             continue
+        if t.dep == "attr" and lemma is not None and t.lemma.lower() != lemma:
+            continue  # "It was the kite!" shows the kite; "it was the only way" no swing
+        if t.dep == "nsubj" and verb.lemma == "be" and not any(
+                c.dep == "prep" or c.lower in ("there", "here") for c in p.children(verb.i)):
+            continue  # "it was the only way": says nothing of where it is
         if t.dep in ("dobj", "nsubj", "nsubjpass", "attr", "pobj", "conj"):
             out.add(t.i)
     return out
@@ -61,7 +67,7 @@ def gone_entities(p: Parse, links: dict[int, tuple[str, ...]],
     characters = frozenset(i for i, key in links.items() if any(e in animate for e in key))
     for i in sorted(absent_mentions(p, characters)):
         for eid in links.get(i, ()):
-            back = present_mentions(p, i)
+            back = present_mentions(p, i, p.tokens[i].lemma.lower())
             if not any(eid in links.get(j, ()) for j in back):
                 gone.add(eid)
     return gone
@@ -126,6 +132,27 @@ def _idiom(p: Parse, t: Token) -> bool:
     head = p.tokens[t.head]
     return t.dep == "pobj" and head.lower in ("to", "for", "at") and t.lemma.lower() in IDIOM_NOUNS \
         and not any(c.dep in ("det", "poss", "amod", "compound", "nummod") for c in p.children(t.i))
+
+
+CREATE_VERBS = {"build", "make", "bake", "knit", "sew", "draw", "paint", "cook", "plant", "dig"}
+MODALS = {"will", "would", "could", "can", "shall", "should", "might", "may"}
+WISH_VERBS = {"want", "wish", "hope", "plan", "decide", "dream", "need", "try", "promise", "ask",
+              "beg", "offer", "help"}
+
+
+def _not_yet(p: Parse, t: Token) -> bool:
+    """'Gus, will you build us a swing?', 'she wanted to bake a cake': a thing still to be made
+    is not in the picture (until the scene makes it: "... and soon the swing hung from the beam")."""
+    head = p.tokens[t.head]
+    if t.dep != "dobj" or head.lemma not in CREATE_VERBS:
+        return False
+    kids = p.children(head.i)
+    if any(c.dep == "aux" and c.lower in MODALS for c in kids):
+        return True
+    if head.dep == "xcomp" and p.tokens[head.head].lemma in WISH_VERBS:
+        return True
+    end = next((w for w in p.tokens[t.i + 1:] if w.text in (".", "!", "?")), None)
+    return end is not None and end.text == "?"
 
 
 COVER_VERBS = {"cover", "bury", "hide", "swallow", "fill"}  # "the snow covered every footprint"
