@@ -93,6 +93,9 @@ def test_counts_actions_and_cues(nlp):
     # "grabbed the end of the rope": the rope is grabbed
     g = nlp.build_graph("The crab grabbed the end of the rope.", 1, PROMPT)
     assert Action(subject="crab", verb="grab", object="rope") in g.actions
+    # a part of another's drawing is drawn with it: the kite's string, the lantern's candle
+    g = nlp.build_graph("The kite's string snapped, and the lantern lost its candle.", 1, PROMPT)
+    assert {e.lemma for e in g.entities} == {"kite", "lantern"}
     # a relative clause's "who" is the noun it describes
     g = nlp.build_graph("Coral was a silly mermaid who wore a crown.", 1, PROMPT)
     assert Action(subject="mermaid", verb="wear", object="crown") in g.actions

@@ -24,6 +24,7 @@ from .together import together_relations
 from .lexicon import ANIMAL_COVERINGS, BODY_PARTS, YOUNG, YOUNG_ALIASES, YOUNG_OF
 from .parse import Parse, Token, mention_phrase, parse_text
 from .people import person_object
+from .preferences import PARTS
 from .relations import extract_relations
 from .rewrite import rewrite
 
@@ -95,7 +96,7 @@ class ParsedNLP:
         links = {i: ((worn_by[i],) if i in worn_by else key) for i, key in scene.links.items()}
         ids = {eid for key in scene.links.values() for eid in key
                if coref.entities[eid].lemma.split()[-1] not in BODY_PARTS
-               and eid not in coverings and not coref.entities[eid].abstract}
+               and eid not in coverings and not coref.entities[eid].abstract} - _parts(scene, coref)
         drawable = {eid for eid in coref.entities if self.object_id(coref, eid)}
         animate = {eid for eid, e in coref.entities.items() if e.animate}
         # "the kite was gone", "looked for her hat": named here, not drawn here (absence.py)
@@ -192,6 +193,23 @@ class ParsedNLP:
         return Entity(id=eid, lemma=e.lemma, mention=mention, object_id=self.object_id(coref, eid),
                       count=1 if e.hero else min(count, MAX_COUNT),
                       attributes=tuple(dict.fromkeys(attrs)), hero=e.hero)
+
+
+def _parts(scene: SceneCoref, coref: StoryCoref) -> set[str]:
+    """Entities named only as a part of another's drawing: "its candle" of the lantern, the
+    kite's string, the tree's branches (preferences.PARTS): drawn with their whole, not beside it."""
+    p, out, whole = scene.parse, set(), set()
+    for i, key in scene.links.items():
+        t = p.tokens[i]
+        owner = [scene.links.get(c.i, ()) for c in p.children(i) if c.dep == "poss"]
+        wholes = PARTS.get(t.lemma.lower(), "").split()
+        if len(key) == 1 and any(len(o) == 1 and ({coref.entities[o[0]].lemma.split()[-1]}
+                                                   | coref.entities[o[0]].aliases) & set(wholes)
+                                 for o in owner):
+            out.add(key[0])
+        else:
+            whole.add(key[0] if len(key) == 1 else "")
+    return out - whole  # (named on its own too: "the candle" later in the scene, it is drawn)
 
 
 def owned_colors(p: Parse, t: Token, colors: set[str]) -> list[str]:

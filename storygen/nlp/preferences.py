@@ -105,7 +105,8 @@ PARTS = {
     # an animal's own coat, spines and limbs: "she lifted all her long quills" is the porcupine
     "quill": "porcupine hedgehog", "spine": "porcupine hedgehog cactus", "prickle": "hedgehog "
     "porcupine", "antler": "deer reindeer moose elk stag", "tusk": "elephant walrus boar mammoth",
-    "hump": "camel", "pouch": "kangaroo", "tentacle": "octopus squid jellyfish", "mane": "lion "
+    "hump": "camel", "pouch": "kangaroo", "candle": "lantern lamp", "flame": "candle lantern lamp",
+    "window": "lantern house cottage castle car bus train", "mast": "boat ship", "tentacle": "octopus squid jellyfish", "mane": "lion "
     "horse pony unicorn zebra", "flipper": "seal walrus penguin turtle dolphin", "stripe": "tiger zebra bee skunk", "feather": "bird owl hen "
     "chicken duck goose parrot peacock penguin robin eagle swan",
 }
