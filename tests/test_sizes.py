@@ -43,6 +43,9 @@ def test_a_simile_with_two_adjectives_names_a_yardstick():
     g = graph("arctic", [ent("seal", hero=True), ent("wall", mention="a smooth, tall wall")],
               "The ice stood up from the water like a smooth, tall wall.")
     assert yardsticks(g) == {"wall"}
+    g = graph("underwater", [ent("dolphin", hero=True), ent("bottle", mention="a bottle")],
+              "It was a low hum, like someone blowing across a bottle.")
+    assert yardsticks(g) == {"bottle"}
 
 
 def test_a_mango_in_the_scene_is_drawn():

@@ -30,7 +30,7 @@ WEAR_SLOTS = {"scarf": "neck", "necklace": "neck", "hat": "head", "beanie": "hea
               "goggles": "face", "boot": "feet", "shoe": "feet", "sock": "feet", "cloak": "back",
               "backpack": "back", "coat": "back", "dress": "back", "gloves": "hand", "purse": "hand",
               "blanket": "back",  # "the horse in the purple blanket"
-              "earmuffs": "head"}
+              "earmuffs": "head", "collar": "neck"}
 # drawn height as a share of the owner's drawn (visible) height
 SLOT_SIZE = {"head": 0.34, "face": 0.24, "neck": 0.30, "back": 0.45, "feet": 0.22, "tail": 0.24,
              "hand": 0.34}

@@ -34,7 +34,7 @@ _COMPARE = re.compile(
     r"|\bas\s+(?P<adj>big|large|tall|small|tiny|little|long|wide)\s+as\s+"
     rf"(?:{_ARTICLE})?(?P<noun2>[a-z]+(?:\s[a-z]+)?)"
     rf"|\bthe\s+size\s+of\s+(?:{_ARTICLE})?(?P<noun3>[a-z]+(?:\s[a-z]+)?)", re.I)
-_YARDSTICK = r"\b(?:like|than|as\s+\w+\s+as|size\s+of)\s+(?:{a})?(?:\w+,?\s+){{0,2}}{w}\b"  # "like a smooth, tall wall"
+_YARDSTICK = r"\b(?:like|than|as\s+\w+\s+as|size\s+of)\s+(?:{a})?(?:\w+,?\s+){{0,4}}{w}\b"  # "like a smooth, tall wall", "like someone blowing across a bottle"
 _SENTENCE = re.compile(r"[^.!?]+[.!?\"']*")
 
 
