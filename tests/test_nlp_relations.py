@@ -96,6 +96,9 @@ def test_counts_actions_and_cues(nlp):
     # a part of another's drawing is drawn with it: the kite's string, the lantern's candle
     g = nlp.build_graph("The kite's string snapped, and the lantern lost its candle.", 1, PROMPT)
     assert {e.lemma for e in g.entities} == {"kite", "lantern"}
+    # an animal in a role is drawn as the animal: "the owl judge"
+    g = nlp.build_graph("The owl judge sat in her window.", 1, PROMPT)
+    assert [e.object_id for e in g.entities if e.lemma == "judge"] == ["owl"]
     # a relative clause's "who" is the noun it describes
     g = nlp.build_graph("Coral was a silly mermaid who wore a crown.", 1, PROMPT)
     assert Action(subject="mermaid", verb="wear", object="crown") in g.actions

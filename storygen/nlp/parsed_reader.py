@@ -33,6 +33,8 @@ SIZES = set("big small little tiny huge giant tall long short large enormous fat
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "several": 3, "many": 5, "few": 3, "lots": 5, "pair": 2, "both": 2}
 PLURAL_COUNT, MAX_COUNT = 3, 5
+ROLE_WORDS = set("judge teacher doctor baker king queen chef cook guard mayor captain leader "
+                 "referee postman nurse farmer pilot keeper".split())
 YOUNG_WORDS = YOUNG_ALIASES | set(YOUNG_OF.values()) | {"babies"}  # a young one's own words
 EXTRA_CUES = ("ship", "spaceship", "sea floor", "ice cave", "treetop", "treetops")
 
@@ -72,6 +74,11 @@ class ParsedNLP:
     def object_id(self, coref: StoryCoref, eid: str) -> str | None:
         e = coref.entities[eid]
         words = e.mention.split()
+        if len(words) > 1 and words[-1] in ROLE_WORDS:
+            # "the owl judge", "the rabbit teacher": an animal in a role is drawn as the animal
+            kind = self.library.lookup(words[-2])
+            if kind is not None and self.library.get(kind).category == "animal":
+                return kind
         if words and words[-1][:1].islower():
             # the noun phrase first: its compound names the kind ("stag beetle", "watering can"),
             # and a stand-in marked None ("paper chain") must not fall back to the head lemma
