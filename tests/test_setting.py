@@ -105,6 +105,13 @@ def test_golden_rain_is_a_simile_and_under_a_hollow_tree_is_outside_it():
     assert places("space", ["They sat under the dome at night."])[0][0] == "garden-dome"
 
 
+def test_a_place_one_is_not_at_does_not_move_the_scene():
+    got = places("farm", ["A sleepy hen did not sleep in the henhouse like the other hens. She slept "
+                          "on a branch of an apple tree in the orchard.",
+                          "The hen was not happy. She went in the barn."])
+    assert [g[0] for g in got] == ["orchard", "barn-inside"]
+
+
 def test_a_hole_in_the_igloo_wall_is_seen_from_inside_the_igloo():
     got = places("arctic", ["The fox lived in a small igloo at the foot of a hill.",
                             "One morning he found a little hole in his igloo wall.",

@@ -120,6 +120,8 @@ class PlaceReader:
             cue = " ".join(words[start:end])
             if cue in self.generic:
                 continue
+            if _denied(words, start):
+                continue  # "she did not sleep in the henhouse like the other hens"
             if name != here and _plural_of(cue, self.own[here]):
                 name = here  # "sat on the bank" at the forest pond: the pond's bank
             v: BackgroundVariant = self.variants[name]
@@ -141,6 +143,14 @@ class PlaceReader:
         if best is None:
             return None, "", leaves
         return best[2], best[3], False
+
+
+def _denied(words: list[str], start: int) -> bool:
+    """A place the sentence says one is not at: "not"/"never" a few words before the cue."""
+    before = words[max(0, start - LOOK_BACK):start]
+    if END in before:
+        before = before[len(before) - before[::-1].index(END):]
+    return bool({"not", "never", "nowhere"} & set(before))
 
 
 UNDER_OVER = {"under", "below", "beneath", "above", "over", "underneath"}
