@@ -84,6 +84,8 @@ DERIVED = {
                        'd="M32.5 39c-1.6 6-2.6 12-2 19c1.8-5.5 3.6-11.5 4.6-18.5z"/>'
                        '<path fill="#fffde7" stroke="#bcaaa4" stroke-width="0.8" '
                        'd="M41 39.5c1 6.5 2.4 12.5 4.6 18c.2-7-.8-13-2.2-18.8z"/>')},
+    "doe": {"note": "Noto deer without its antlers (a doe or a fawn) by storygen",
+            "drop": ['fill="#bd9178"']},
     "pumpkin": {"note": "Noto jack-o-lantern with the carved face removed by storygen",
                 "cut_after": 'fill="#2e7d32"'},
     "gull": {"note": "Noto bird recoloured white and grey with a yellow beak by storygen",
@@ -264,7 +266,9 @@ OBJECTS = [
     O("bear", "bear", "bear, bear cub", "animal", "large", "none", "ground", FO, "bob", figure="face"),
     O("rabbit", "rabbit", "rabbit, bunny, hare", "animal", "small", "left", "ground", (FO, GA, FA), "hop"),
     O("hedgehog", "hedgehog", "hedgehog", "animal", "small", "left", "ground", (FO, GA), "bob"),
-    O("deer", "deer", "deer, fawn, stag, reindeer, caribou, doe", "animal", "large", "none", "ground", (FO, AR), "bob"),
+    O("deer", "deer", "deer, stag, reindeer, caribou", "animal", "large", "none", "ground", (FO, AR), "bob"),
+    # a deer the story calls "she" is drawn without antlers (parsed_reader.FEMALE_FORMS)
+    O("doe", "deer", "doe, fawn, hind", "animal", "large", "none", "ground", (FO, AR), "bob", derive="doe"),
     O("squirrel", "chipmunk", "squirrel, chipmunk", "animal", "small", "left", "ground", FO, "hop"),
     O("ladybug", "lady-beetle", "ladybug, ladybird", "animal", "tiny", "none", "ground", GA, "bob"),
     O("bee", "honeybee", "bee, honeybee, bumblebee", "animal", "tiny", "left", "sky", (GA, FA), "flap"),

@@ -99,6 +99,12 @@ def test_counts_actions_and_cues(nlp):
     # an animal in a role is drawn as the animal: "the owl judge"
     g = nlp.build_graph("The owl judge sat in her window.", 1, PROMPT)
     assert [e.object_id for e in g.entities if e.lemma == "judge"] == ["owl"]
+    # a deer the story calls "she" is a doe (the library's deer has antlers); a fawn is one too
+    prompt = Prompt(theme="forest", hero="deer", color="red", adjective="gentle")
+    graphs = build_graphs(("A gentle deer lived in the wood. She had a little fawn.",), prompt, "spacy")
+    assert {e.lemma: e.object_id for e in graphs[0].entities if e.object_id} == {"deer": "doe", "fawn": "doe"}
+    graphs = build_graphs(("A proud deer lived in the wood. He had a little fawn.",), prompt, "spacy")
+    assert {e.lemma: e.object_id for e in graphs[0].entities if e.object_id} == {"deer": "deer", "fawn": "doe"}
     # a relative clause's "who" is the noun it describes
     g = nlp.build_graph("Coral was a silly mermaid who wore a crown.", 1, PROMPT)
     assert Action(subject="mermaid", verb="wear", object="crown") in g.actions

@@ -33,6 +33,7 @@ SIZES = set("big small little tiny huge giant tall long short large enormous fat
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "several": 3, "many": 5, "few": 3, "lots": 5, "pair": 2, "both": 2}
 PLURAL_COUNT, MAX_COUNT = 3, 5
+FEMALE_FORMS = {"deer": "doe"}  # a drawing whose kind has a female look of its own
 ROLE_WORDS = set("judge teacher doctor baker king queen chef cook guard mayor captain leader "
                  "referee postman nurse farmer pilot keeper".split())
 YOUNG_WORDS = YOUNG_ALIASES | set(YOUNG_OF.values()) | {"babies"}  # a young one's own words
@@ -72,6 +73,14 @@ class ParsedNLP:
         return [self.build_graph(text, n, prompt, coref) for n, text in enumerate(scenes, 1)]
 
     def object_id(self, coref: StoryCoref, eid: str) -> str | None:
+        oid = self._object_id(coref, eid)
+        female = FEMALE_FORMS.get(oid or "")
+        # "a gentle deer ... she": a doe, no antlers (the library's deer is a stag)
+        if female in self.library and coref.entities[eid].gender == "f":
+            return female
+        return oid
+
+    def _object_id(self, coref: StoryCoref, eid: str) -> str | None:
         e = coref.entities[eid]
         words = e.mention.split()
         if len(words) > 1 and words[-1] in ROLE_WORDS:
@@ -92,7 +101,7 @@ class ParsedNLP:
                 continue  # a name: "Old Goat" is a goat, but "Daisy" is no flower
             if oid is not None:
                 return oid
-        owner = self.object_id(coref, e.kin_of) if e.kin_of and e.kin_of != eid else None
+        owner = self._object_id(coref, e.kin_of) if e.kin_of and e.kin_of != eid else None
         return person_object(e.lemma, e.names, self.library.objects, owner)  # "Grandpa", "Mia"
 
     def graph(self, scene: SceneCoref, coref: StoryCoref, index: int, prompt: Prompt) -> SceneGraph:
