@@ -25,6 +25,8 @@ from .io import read_record, write_bytes, write_text
 from .records import Narration, PlacedObject, SceneLayout, Story
 from .backends import BOOKS
 from .book_paths import BookPaths, audio_name, scene_folder_name, scene_rel
+from .object_library import load_library
+from .scenes.posing import owner_turns
 
 _TRACKS = (("narration", 1.0), ("music", 0.35), ("sfx", 0.8))
 _CSP = ("default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline';"
@@ -134,11 +136,16 @@ def _pct(value: float, whole: float) -> str:
     return f"{100 * value / whole:.3f}%"
 
 
-def _sprite(obj: PlacedObject, src: str, lay: SceneLayout, loop_s: float) -> str:
-    """One object as a positioned <img>, animated like storygen.scenes.animate.pose."""
+def _sprite(obj: PlacedObject, src: str, lay: SceneLayout, loop_s: float, turn=None) -> str:
+    """One object as a positioned <img>, animated like storygen.scenes.animate.pose; `turn`
+    (scenes/posing.py) is its pose, still: turned about its owner's pivot, set down, flattened."""
     b, p = obj.box, obj.animation_params
     style = [f"left:{_pct(b.x, lay.width)}", f"top:{_pct(b.y, lay.height)}",
              f"width:{_pct(b.w, lay.width)}", f"height:{_pct(b.h, lay.height)}", f"z-index:{obj.z}"]
+    if turn is not None:  # CSS turns clockwise, PIL counter-clockwise; % are of the own box
+        style += [f"transform-origin:{_pct(turn.pivot[0] - b.x, b.w)} {_pct(turn.pivot[1] - b.y, b.h)}",
+                  f"rotate:{-turn.angle:.4g}deg", f"translate:0 {_pct(turn.dy, b.h)}",
+                  f"scale:1 {turn.squash:.4g}"]
     kind = obj.animation if obj.animation in ("bob", "hop", "swim", "sway", "flap", "twinkle") else ""
     cls = "sprite"
     if kind and p.get("amplitude"):
@@ -165,7 +172,8 @@ def picture(book_dir: Path, number: int, loop_s: float = 2.4) -> tuple[str, str]
     alt = f"Picture for page {number}"
     if lay is not None and (layers / "background.png").exists() and all(
             (layers / layer_file(o)).exists() for o in lay.objects):
-        sprites = "".join(_sprite(o, f"{folder}/layers/{layer_file(o)}", lay, loop_s)
+        turns = owner_turns(lay, load_library())
+        sprites = "".join(_sprite(o, f"{folder}/layers/{layer_file(o)}", lay, loop_s, turns.get(o.entity))
                           for o in sorted(lay.objects, key=lambda o: o.z))
         return "layered", (f'<div class="stage" role="img" aria-label="{alt}" style="--ar:'
                            f'{lay.width}/{lay.height}"><img class="bg" src="{folder}/layers/'

@@ -10,6 +10,7 @@ with the baseline reader).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 from ..options import load_options
@@ -24,6 +25,7 @@ from .together import together_relations
 from .lexicon import ANIMAL_COVERINGS, BODY_PARTS, YOUNG, YOUNG_ALIASES, YOUNG_OF
 from .parse import Parse, Token, mention_phrase, parse_text
 from .people import person_object
+from .poses import entity_poses
 from .preferences import PARTS
 from .relations import extract_relations
 from .rewrite import rewrite
@@ -118,7 +120,9 @@ class ParsedNLP:
         # "the kite was gone", "looked for her hat": named here, not drawn here (absence.py)
         gone = gone_entities(p, scene.links, frozenset(animate)) - \
             {eid for eid, e in coref.entities.items() if e.hero}
-        entities = tuple(self._entity(scene, coref, eid, prompt, covered.get(eid, ()), eid in gone)
+        poses = entity_poses(p, links, frozenset(animate))  # "the deer rolled down the hill"
+        entities = tuple(replace(self._entity(scene, coref, eid, prompt, covered.get(eid, ()), eid in gone),
+                                 pose="" if eid in gone else poses.get(eid, ""))
                          for eid in _ordered(scene, ids))
         relations = tuple(dict.fromkeys(r for r in extract_relations(p, links, animate)
                                         if r.subject in ids and r.object in ids and r.subject != r.object

@@ -12,6 +12,7 @@ import io
 import math
 import random
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Callable, Optional
 
@@ -25,6 +26,7 @@ from .backgrounds.choose import drawn_light, drawn_weather
 from .backgrounds.draw import background
 from .backgrounds.library import load_backgrounds
 from .backgrounds.paint import hex_rgb
+from .posing import apply, owner_turns, sleep_marks
 
 Pose = Callable[[Image.Image, PlacedObject], tuple[Image.Image, int, int]]
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -222,13 +224,18 @@ def compose(layout: SceneLayout, pose: Optional[Pose] = None, t: float = 0.0,
     `base` is scene_base(layout) when the caller already has it (animation frames)."""
     img = (base if base is not None else scene_base(layout)).copy()
     night = is_night(layout)
+    lib = load_library()
+    turns = owner_turns(layout, lib, t)
     for obj in sorted(layout.objects, key=lambda o: o.z):
         b = obj.box
         spr = sprite(obj.object_id, int(b.w), int(b.h), obj.flip, obj.tint, night, bool(obj.worn_by))
         x, y = int(b.x), int(b.y)
+        if obj.entity in turns:  # asleep, rolling, diving ... (posing.py), with what it wears
+            spr, x, y = apply(spr, x, y, turns[obj.entity])
         if pose is not None:
-            spr, x, y = pose(spr, obj)
+            spr, x, y = pose(spr, replace(obj, box=replace(b, x=x, y=y)))
         paste(img, spr, x, y)
+    sleep_marks(img, layout, lib, night)
     spec = load_backgrounds().variant(layout.background.theme, layout.background.variant)
     weather(img, drawn_weather(spec, layout.background), layout.seed, t)
     _frame(img, hex_rgb(layout.accent))
@@ -252,9 +259,10 @@ def render_layers(layout: SceneLayout) -> dict[str, bytes]:
     per placed object (ZZ = its z; already flipped, recoloured and night-dimmed), each exactly
     its layout box in size, to be placed at box.x, box.y in z order."""
     base = scene_base(layout)
+    night = is_night(layout)
+    sleep_marks(base, layout, load_library(), night)  # the viewer turns the sprites (book.py)
     _frame(base, hex_rgb(layout.accent))
     out = {"background.png": _png(base.convert("RGB"), 1)}
-    night = is_night(layout)
     for obj in sorted(layout.objects, key=lambda o: o.z):
         b = obj.box
         spr = sprite(obj.object_id, int(b.w), int(b.h), obj.flip, obj.tint, night, bool(obj.worn_by))

@@ -19,6 +19,7 @@ from ...object_library import Library, load_library
 from ..backgrounds.choose import choose_background, variant_of
 from ..backgrounds.library import BackgroundLibrary, load_backgrounds
 from ..setting.book import SceneSetting, background_for
+from ..posing import POSES
 from .attire import Outfit, attachments, color_hex, drawn_clothes, place, with_relations
 from .geometry import Z_AFTER, Z_BEFORE
 from .select import Item, drawn_names, geo_of, scenery, select_items
@@ -109,7 +110,8 @@ def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: in
         objects.append(PlacedObject(
             entity=item.key, object_id=item.obj.id, box=Box(x=x, y=y, w=w, h=h), z=2 * z[i],
             flip=_flip(i, items, boxes, drawn, width), tint=tint,
-            animation=item.obj.animation, animation_params=_animation(item, h, rng)))
+            animation=item.obj.animation, animation_params=_animation(item, h, rng),
+            pose=_pose(item)))
     shown = [a for a in atts if not (a.owner in clothes and clothes[a.owner].item == a.item)]
     objects += _dressed(shown, items, objects, lib, accent_hex, width, height)
     objects.sort(key=lambda o: o.z)
@@ -124,6 +126,15 @@ def scene_relations(graph: SceneGraph, lib: Library, outfit: Outfit = Outfit()):
     drawn = replace(graph, entities=tuple(e for e in graph.entities
                                           if e.id not in yardsticks(graph)))
     return with_relations(drawn, attachments(drawn, lib, outfit.worn))
+
+
+def _pose(item: Item) -> str:
+    """The text's pose for a creature's drawing (scenes/posing.py); a thing only rolls or falls
+    ("the ball rolled under the bed"); copies too ("the penguins danced")."""
+    pose = item.entity.pose
+    if pose not in POSES:
+        return ""
+    return pose if item.obj.category in ("animal", "character") or pose in ("roll", "fall") else ""
 
 
 def _text_colour(item: Item):
@@ -150,7 +161,7 @@ def _dressed(atts, items: list[Item], placed: list[PlacedObject], lib: Library, 
         out.append(PlacedObject(entity=a.item, object_id=obj.id, box=Box(x=x, y=y, w=w, h=h),
                                 z=p.z + 1, flip=p.flip and obj.facing != "none", tint=tint,
                                 animation=p.animation, animation_params=dict(p.animation_params),
-                                worn_by=a.owner))
+                                worn_by=a.owner, pose=p.pose))
     return out
 
 
