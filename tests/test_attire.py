@@ -171,3 +171,14 @@ def test_a_bobble_hat_is_a_knitted_hat_in_the_texts_colour():
     assert LIB.resolve("a pink bobble hat").object_id == "beanie"
     assert LIB.resolve("his woolly hat").object_id == "beanie"
     assert LIB.resolve("a straw hat").object_id == "hat"
+
+
+def test_a_hat_in_the_cold_is_a_woolly_one():
+    def drawn_hat(theme, mention, text):
+        g = graph(theme, [ent("penguin", hero=True), ent("hat", mention=mention)], text,
+                  relations=(Relation(subject="hat", predicate="worn_by", object="penguin"),))
+        return [o.object_id for o in lay(g, "penguin").objects if o.entity == "hat"]
+    assert drawn_hat("arctic", "a red hat", "The penguin wore a red hat.") == ["beanie"]
+    assert drawn_hat("garden", "a hat", "Snow fell, and the penguin put on a hat.") == ["beanie"]
+    assert drawn_hat("garden", "a hat", "The sun was warm, and the penguin wore a hat.") == ["hat"]
+    assert drawn_hat("arctic", "a straw hat", "The penguin wore a straw hat.") == ["hat"]

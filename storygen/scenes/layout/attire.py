@@ -34,6 +34,10 @@ WEAR_SLOTS = {"scarf": "neck", "necklace": "neck", "hat": "head", "beanie": "hea
 # drawn height as a share of the owner's drawn (visible) height
 SLOT_SIZE = {"head": 0.34, "face": 0.24, "neck": 0.30, "back": 0.45, "feet": 0.22, "tail": 0.24,
              "hand": 0.34}
+# a plain hat in the cold is a woolly one: the library's "hat" is a straw sun hat ("sun hat",
+# "straw hat" and "bonnet" say so and keep it)
+COLD_WORDS = {"snow", "snowy", "winter", "frost", "frosty", "icy", "freezing", "cold", "blizzard", "snowflake"}
+SUMMER_HATS = {"sun", "straw", "summer", "bonnet", "sunhat"}
 WEAR_VERBS = {"wear", "don", "put"}
 HOLD_VERBS = {"hold", "carry", "clutch", "grab", "grip", "lift", "wave", "balance", "swing", "hug",
               "raise", "offer", "bring", "fetch", "pick",
@@ -331,3 +335,15 @@ def place(att: Attachment, item: LibraryObject, owner: LibraryObject,
     side = min(side, W, H)
     return (float(min(max(round(bx), 0), W - int(side))), float(min(max(round(by), 0), H - int(side))),
             float(int(side)), float(int(side)))
+
+
+def dressed_for_the_weather(graph: SceneGraph, theme: str, weather: Sequence[str], lib: Library) -> SceneGraph:
+    """A hat in the arctic, in falling snow or in a scene that says it is cold is a beanie
+    (a reviewer: "a straw sun hat on his crown, not a white fur hat")."""
+    words = set(re.findall(r"[a-z]+", (graph.resolved_text or graph.text).lower()))
+    cold = theme == "arctic" or "snow" in weather or bool(words & COLD_WORDS)
+    if not cold or "beanie" not in lib:
+        return graph
+    hats = tuple(replace(e, object_id="beanie") if e.object_id == "hat" and not
+                 set(e.mention.lower().split()) & SUMMER_HATS else e for e in graph.entities)
+    return replace(graph, entities=hats)

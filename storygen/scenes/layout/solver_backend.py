@@ -16,11 +16,12 @@ from dataclasses import replace
 
 from ...records import Box, Entity, PlacedObject, Prompt, SceneGraph, SceneLayout
 from ...object_library import Library, load_library
-from ..backgrounds.choose import choose_background, variant_of
+from ..backgrounds.choose import choose_background, drawn_weather, variant_of
 from ..backgrounds.library import BackgroundLibrary, load_backgrounds
 from ..setting.book import SceneSetting, background_for
 from ..posing import POSES
-from .attire import Outfit, attachments, color_hex, drawn_clothes, place, with_relations
+from .attire import (Outfit, attachments, color_hex, drawn_clothes, dressed_for_the_weather, place,
+                     with_relations)
 from .geometry import Z_AFTER, Z_BEFORE
 from .select import Item, drawn_names, geo_of, scenery, select_items
 from .sizes import CLASSES, comparisons, size_class, yardsticks
@@ -85,7 +86,7 @@ def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: in
     geo = geo_of(variant, theme, width, height)
     shown = scenery(graph, variant) | yardsticks(graph)  # "like a little umbrella": not here
     drawn = replace(graph, entities=tuple(e for e in graph.entities if e.id not in shown))
-    drawn = with_hero(drawn, prompt, lib)
+    drawn = dressed_for_the_weather(with_hero(drawn, prompt, lib), theme, drawn_weather(variant, background), lib)
     atts = attachments(drawn, lib, outfit.worn)
     compared = comparisons(graph, lib)
     drawn = replace(drawn, relations=possible(with_relations(drawn, atts), drawn, lib, compared))
