@@ -112,9 +112,12 @@ def _happens(p: Parse, v: Token) -> bool:
         if cur.head == cur.i or cur.dep not in ("xcomp", "conj", "ccomp", "advcl", "prep", "pcomp"):
             return True
         head = p.tokens[cur.head]
-        if cur.dep in ("xcomp", "ccomp") and (head.lemma.lower() in UNREAL or head.pos == "ADJ"
-                                              or head.lemma.lower() == "let"):
-            return False  # "wanted to jump", "too scared to climb", "Let's dance"
+        infinitive = any(c.dep == "aux" and c.lower == "to" for c in kids)
+        if cur.dep in ("xcomp", "ccomp") and (head.lemma.lower() in UNREAL or head.lemma.lower() == "let"
+                                              or head.pos == "ADJ" and infinitive):
+            # "wanted to jump", "too scared to climb", "Let's dance" (but "so tired that he
+            # lay down" did lie down)
+            return False
         if head.lemma.lower() == "let":
             return False
         cur = head

@@ -31,6 +31,19 @@ WEAR_SLOTS = {"scarf": "neck", "necklace": "neck", "hat": "head", "beanie": "hea
               "backpack": "back", "coat": "back", "dress": "back", "gloves": "hand", "purse": "hand",
               "blanket": "back",  # "the horse in the purple blanket"
               "earmuffs": "head", "collar": "neck"}
+# Where a collar or scarf goes on the drawings whose head the outline does not give away (a
+# front-facing head on a round body: the outline's top is the sheep's wool, the rabbit's ears,
+# and the slot found from it put a collar on the face): the neck's centre, read off each
+# drawing on a 10% grid, as fractions of its (unflipped) sprite box; the item's drawn centre
+# goes lower (a collar's tag, a scarf's ends hang below the wrap), by this much of the box.
+NECK_DROP = {"collar": 0.10, "necklace": 0.08}
+DEFAULT_NECK_DROP = 0.05
+NECKS = {"sheep": (0.27, 0.60), "rabbit": (0.33, 0.63), "puppy": (0.42, 0.55), "pig": (0.45, 0.62),
+         "kitten": (0.35, 0.52), "hedgehog": (0.45, 0.65), "squirrel": (0.38, 0.55),
+         "elephant": (0.45, 0.52), "penguin": (0.45, 0.36), "seal": (0.30, 0.40),
+         "owl": (0.50, 0.50), "monkey": (0.35, 0.56), "bear": (0.45, 0.47),
+         "polar_bear": (0.42, 0.48), "cow": (0.40, 0.45), "horse": (0.32, 0.38),
+         "goat": (0.42, 0.55), "fox": (0.50, 0.47), "hen": (0.38, 0.42), "tiger": (0.38, 0.48)}
 # drawn height as a share of the owner's drawn (visible) height
 SLOT_SIZE = {"head": 0.34, "face": 0.24, "neck": 0.30, "back": 0.45, "feet": 0.22, "tail": 0.24,
              "hand": 0.34}
@@ -310,6 +323,11 @@ def place(att: Attachment, item: LibraryObject, owner: LibraryObject,
         aspect = (1 - 2 * i_inset) / max(0.2, i_bottom - i_top)  # as wide as the body's top
         size = min(0.55 * vw / aspect, 0.45 * vh)
         cx, cy = vx + vw / 2, vy + (1.0 if owner.figure == "face" else 0.76) * vh + 0.3 * size
+    elif att.slot == "neck" and owner.id in NECKS:
+        nx, ny = NECKS[owner.id]
+        size = 0.8 * size if item.id == "collar" else size  # a band, not a hoop round the face
+        cx = x + (1 - nx if owner_flip else nx) * w
+        cy = y + (ny + NECK_DROP.get(item.id, DEFAULT_NECK_DROP)) * h
     elif att.slot == "neck":  # under the head: behind it toward the body when seen from the side
         side_on = facing in ("left", "right")
         cx = (0.45 * head_x + 0.55 * (vx + vw / 2)) if side_on else vx + vw / 2
