@@ -182,3 +182,14 @@ def test_a_hat_in_the_cold_is_a_woolly_one():
     assert drawn_hat("garden", "a hat", "Snow fell, and the penguin put on a hat.") == ["beanie"]
     assert drawn_hat("garden", "a hat", "The sun was warm, and the penguin wore a hat.") == ["hat"]
     assert drawn_hat("arctic", "a straw hat", "The penguin wore a straw hat.") == ["hat"]
+
+
+def test_a_collar_goes_under_the_chin_of_a_front_facing_head():
+    # the outline's top is the sheep's wool: the slot found from it put the collar on its face
+    g = graph("farm", [ent("sheep", hero=True), ent("collar", attrs=("red",), mention="a red collar")],
+              "The sheep wore a red collar.", relations=(Relation(subject="collar", predicate="worn_by", object="sheep"),))
+    objs = {o.entity: o for o in lay(g, "sheep").objects}
+    s, c = objs["sheep"].box, objs["collar"].box
+    top, bottom = LIB.content("sheep")[1:]
+    below_chin = (c.y + c.h / 2 - s.y) / s.h
+    assert 0.58 < below_chin < 0.8 and c.h < 0.4 * s.h * (bottom - top) / LIB.content("collar")[2]
