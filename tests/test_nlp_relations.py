@@ -90,6 +90,9 @@ def test_counts_actions_and_cues(nlp):
                           Prompt(theme="jungle", hero="tiger", color="orange", adjective="gentle"), "spacy")
     assert [[(e.lemma, e.attributes) for e in g.entities if e.lemma == "turtle"] for g in graphs] == \
         [[("turtle", ("baby",))], [("turtle", ("baby",))]]
+    # "wore a red hat and a blue scarf": both are worn
+    g = nlp.build_graph("The crab wore a red hat and a blue scarf.", 1, PROMPT)
+    assert {a.object for a in g.actions if a.verb == "wear"} == {"hat", "scarf"}
     # "grabbed the end of the rope": the rope is grabbed
     g = nlp.build_graph("The crab grabbed the end of the rope.", 1, PROMPT)
     assert Action(subject="crab", verb="grab", object="rope") in g.actions

@@ -48,7 +48,8 @@ def extract_actions(p: Parse, links: dict[int, tuple[str, ...]]) -> list[Action]
                 # as often as the other way round
                 before = [c for c in kids if c.dep == "npadvmod" and c.i < v.i and c.pos == "NOUN"]
                 subjects = with_conj(p, p.tokens[v.head]) if v.dep == "acl" and v.head != v.i else before
-            objects = [_whole(p, c) for c in kids if c.dep == "dobj"]
+            # "wore a red collar and a blue scarf": both are worn
+            objects = [_whole(p, x) for c in kids if c.dep == "dobj" for x in with_conj(p, c)]
         obj_ids = [e for o in objects for e in entity_ids(p, o, links)] or [None]
         for s in subjects:
             for se in entity_ids(p, s, links):
