@@ -90,6 +90,10 @@ def test_counts_actions_and_cues(nlp):
                           Prompt(theme="jungle", hero="tiger", color="orange", adjective="gentle"), "spacy")
     assert [[(e.lemma, e.attributes) for e in g.entities if e.lemma == "turtle"] for g in graphs] == \
         [[("turtle", ("baby",))], [("turtle", ("baby",))]]
+    # "stood up to bow": a bow is done, no ribbon drawn ("a pink bow in her hair" is one)
+    g = nlp.build_graph("The mermaid stood up to bow. She had a pink bow in her hair.", 1, PROMPT)
+    assert [e.lemma for e in g.entities if e.lemma == "bow"] == ["bow"]
+    assert nlp.build_graph("The mermaid stood up to bow.", 1, PROMPT).entities[-1].lemma == "mermaid"
     # "wore a red hat and a blue scarf": both are worn
     g = nlp.build_graph("The crab wore a red hat and a blue scarf.", 1, PROMPT)
     assert {a.object for a in g.actions if a.verb == "wear"} == {"hat", "scarf"}

@@ -39,6 +39,8 @@ def poses(text, prompt=PROMPT):
     ("The bear saw the fox fall into the snow.", {"fox": "fall"}),  # not the bear
     ("The fox woke up and jumped out of bed.", {"fox": "jump"}),  # the scene's last one
     ("The fox slept all night. In the morning he woke up.", {}),  # and it is over
+    ("The sleepy fox took her nap in the middle of the leaf.", {"fox": "sleep"}),
+    ("The fox yawned and went to sleep.", {"fox": "sleep"}),
     ("The fox was so tired that he lay down in the hay and began to snore.", {"fox": "sleep"}),
 ])
 def test_poses_read_from_the_text(text, expected):

@@ -107,7 +107,14 @@ def noun_lemma(p: Parse, t: Token) -> str | None:
         return None
     if lemma in QUANTITY and any(c.dep == "prep" and c.lemma == "of" for c in p.children(t.i)):
         return None  # "a school of fish": the fish are the mention
+    if lemma in DONE_AFTER_TO and t.i > 0 and p.tokens[t.i - 1].lower == "to" and not any(
+            c.dep in ("det", "poss", "amod", "nummod") for c in p.children(t.i)):
+        return None  # "stood up to bow": a verb the tagger made a noun (no ribbon on the grass)
     return lemma
+
+
+# verbs that are also things: after a bare "to" they are what someone goes to do
+DONE_AFTER_TO = {"bow", "wave", "rest", "drink", "swim", "dance", "dive", "nap", "sniff", "peek", "kick"}
 
 
 def pleonastic(p: Parse, t: Token) -> bool:

@@ -37,6 +37,7 @@ UNREAL = set("want wish hope plan decide like love dream need refuse forget fear
 # with an object these move the object: "rolled the ball", "spun the wheel", "tripped the fox"
 MOVES_OTHERS = set("roll tumble spin wiggle wobble jiggle slip trip topple bounce flop".split())
 MODALS = {"will", "would", "could", "can", "might", "should", "shall", "may", "must", "'ll", "ca", "wo"}
+NAPS = {"nap", "snooze", "doze", "rest", "sleep"}
 PERCEIVED = {"watch", "see", "hear", "feel", "make", "help", "notice"}
 PATHS = {"down", "along", "across", "through", "over", "around", "off", "into", "out"}
 REFLEXIVE = {"herself", "himself", "itself", "themselves", "myself", "yourself"}
@@ -84,6 +85,11 @@ def _pose(p: Parse, v: Token) -> str | None:
         if c.dep in ("acomp", "oprd", "advmod") and c.lower in STATES:
             return STATES[c.lower]
     lemma = v.lemma.lower()
+    if lemma in ("take", "have") and any(c.dep == "dobj" and c.lemma.lower() in NAPS for c in kids):
+        return "sleep"  # "took her nap in the middle of the leaf"
+    if lemma == "go" and any(c.dep == "prep" and c.lower == "to" and any(
+            g.lower == "sleep" for g in p.children(c.i)) for c in kids):
+        return "sleep"  # "went to sleep"
     if lemma == "lay" and not any(c.dep == "dobj" for c in kids):
         lemma = "lie"  # "lay in the sun" (spaCy sometimes keeps "lay" as the lemma)
     pose = VERB_POSES.get(lemma)
