@@ -262,3 +262,31 @@ def test_sounds_and_birthdays_are_no_things(nlp):
     assert "tap" not in {e.lemma for e in g.entities}
     links, _ = resolve(nlp, "fox", "The fox found the hares.", '"It is not your birthday yet!" they cried.')
     assert links[1][0] == ("It", "-")
+
+
+@pytest.mark.parametrize("hero, scenes, expected", [
+    # a likeness is no one: the whale's "it" is not the mountain it looked like
+    ("bear", ["The old whale rose from the waves. Its back looked like a little island's hill. It blew a spout."],
+     [[("Its", "whale"), ("It", "whale")]]),
+    # an abstraction in a phrase is no antecedent: what she made is the pie
+    ("bear", ["Ann wanted to bake a pie. She did not ask Dad for help. She made it all alone."],
+     [[("She", "Ann"), ("She", "Ann"), ("it", "pie")]]),
+    # "it took her all day to ...", "It was a long way", "cold in the barn": nobody
+    ("bear", ["The snail set off for the pond. It took her all day to get there. It was a long way."],
+     [[("It", "-"), ("her", "snail"), ("It", "-")]]),
+    ("bear", ["The goat stood by the fence. It was cold in the barn, so she stayed outside."],
+     [[("It", "-"), ("she", "goat")]]),
+    # what melts, hatches, is built again, is heard; who minds
+    ("bear", ["The children made a snowman. Then the sun came out, and it started to melt."],
+     [[("it", "snowman")]]),
+    ("bear", ["The duck sat on her eggs in the reeds. One morning they hatched."],
+     [[("her", "duck"), ("they", "egg")]]),
+    ("bear", ["The wave knocked over Tim's sandcastle on the beach. He built it again."],
+     [[("He", "Tim"), ("it", "sandcastle")]]),
+    ("bear", ["The fox played a tune on his flute by the river. A mole heard it."],
+     [[("his", "fox"), ("it", "tune")]]),
+    ("bear", ["A snail slid off the wet leaf into the mud. It did not mind at all."],
+     [[("It", "snail")]]),
+])
+def test_likenesses_abstractions_dummy_it_and_what_verbs_want(nlp, hero, scenes, expected):
+    assert resolve(nlp, hero, *scenes)[0] == expected

@@ -24,7 +24,7 @@ from .lexicon import (ABSTRACT, ANIMALS, FEMALE, FEMALE_NAMES, MALE, MALE_NAMES,
                       YOUNG, YOUNG_ALIASES, YOUNG_OF)
 from .binding import banned as binding_banned, cataphor
 from .mentions import (INDEPENDENT_POSSESSIVES, copula_subject, given_name, is_name, mistagged,
-                       noun_lemma, painted_noun, pleonastic, role_class, role_of, sound_word)
+                       noun_lemma, painted_noun, pleonastic, role_class, role_of, simile, sound_word)
 from .preferences import BODY_OWNED, clause_target, fits, it_words, placed, placements, wanted
 from .parse import SUBJ, Parse, Token, clause_subject, mention_phrase, noun_number
 
@@ -40,6 +40,7 @@ FIT = 90  # a candidate of the kind the pronoun's words want ("it landed": a fli
 # where the words all but decide: "did not fit in the box because it was too small", "lent Mia
 # her umbrella because she had forgotten hers", a part ("its sails": a boat or a windmill)
 FIT_CLAUSE = 150
+DECISIVE_KINDS = {"melter", "hatcher"}  # "and it began to melt": only a few things melt at all
 FIT_OWNED = 300  # "she lifted all her long quills": only a porcupine has quills, whoever came last
 # "They put a flag on top of it. Then a wave washed it away": the thing the last sentence
 # called "it" is the likelier "it" of this one (centering: the pronoun continues the topic),
@@ -161,8 +162,8 @@ class StoryCoref:
                     and p.tokens[t.head].pos in ("NOUN", "PROPN")) and not painted_noun(p, t) \
                     and not mistagged(t):
                 continue
-            if sound_word(p, t):
-                continue  # "tap, tap, tap"
+            if sound_word(p, t) or simile(p, t):
+                continue  # "tap, tap, tap"; "looked like a unicorn's horn"
             if t.pos == "PROPN" and any(t.text in e.names for e in self.entities.values()) \
                     and p.tokens[t.head].lemma in ("name", "call"):
                 scene.links[t.i] = (self.names[t.text],)
@@ -192,6 +193,8 @@ class StoryCoref:
                 continue
             scene.links[t.i] = (e.id,)
             self._note_surface(p, t, e)
+            if e.abstract and t.dep == "pobj":
+                continue  # "asked the cook for help", "at the end of each race": no antecedent
             self.mentions.append(MentionRec(sent, t.i, role_of(p, t), (e.id,)))
         self._groups(p, toks, sent, scene)
         for t in toks:  # pronouns, in order, after every nominal of the sentence is known
@@ -297,8 +300,8 @@ class StoryCoref:
             if known_gender and len(key) == 1 and says(self.entities[key[0]], gender):
                 adj += GENDER_KNOWN  # a known "she" (Mia, the grandma) before an unknown (the ladybug)
             if wants:
-                adj += max([FIT_OWNED if w[5:] in BODY_OWNED else FIT_CLAUSE if w.startswith("part:")
-                            else FIT for w in wants
+                adj += max([FIT_OWNED if w[5:] in BODY_OWNED or w in DECISIVE_KINDS else FIT_CLAUSE
+                            if w.startswith("part:") else FIT for w in wants
                             if all(self._fits(eid, w) for eid in key)], default=0.0)
             if ok and (score >= FORGOTTEN or self.entities[key[0]].hero) and score + adj > best_score:
                 best, best_score = key, score + adj

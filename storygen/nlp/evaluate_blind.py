@@ -33,7 +33,7 @@ from .basic import split_sentences
 from .evaluate import DEFAULT_PROMPT, _coref_match, _head, _prf
 
 BLIND_DIR = DATA_DIR / "gold" / "blind"
-SPLITS = ("dev", "dev2", "test")  # dev2: a second blind dev set, pronouns only
+SPLITS = ("dev", "dev2", "dev3", "test")  # dev2, dev3: more blind dev sets, pronouns only
 GOLD_KINDS = {  # gold relation kind -> our predicate (None: we have none)
     "on": "on", "in": "in", "inside": "in", "under": "below", "below": "below",
     "above": "above", "behind": "behind", "in_front_of": "in_front_of", "next_to": "near",

@@ -113,6 +113,7 @@ def noun_lemma(p: Parse, t: Token) -> str | None:
     return lemma
 
 
+DISTANCES = {"way", "distance", "walk", "trip", "journey"}
 # verbs that are also things: after a bare "to" they are what someone goes to do
 DONE_AFTER_TO = {"bow", "wave", "rest", "drink", "swim", "dance", "dive", "nap", "sniff", "peek", "kick"}
 
@@ -132,11 +133,42 @@ def pleonastic(p: Parse, t: Token) -> bool:
     if head.lemma == "be":
         if any(c.dep == "attr" and c.lemma.lower() in TIME_NOUNS for c in kids):
             return True
-        if any(c.dep == "acomp" and c.lemma.lower() in WEATHER_ADJ for c in kids):
-            return not any(c.dep == "prep" for c in kids)
+        if any(c.dep == "attr" and c.lemma.lower() in DISTANCES for c in kids):
+            return True  # "It was a long way"
+        adjs = [a for c in kids if c.dep == "acomp" for a in [c] + [g for g in p.children(c.i) if g.dep == "conj"]]
+        if any(a.lemma.lower() in WEATHER_ADJ for a in adjs):
+            # "it was warm in her hands" is the egg; "It was cold in the castle", "nice and
+            # cool in the water" is the place
+            return all(_a_place(p, c) for c in kids if c.dep == "prep")
         if any(c.dep == "acomp" and c.lemma.lower() in EXTRAPOSE_ADJ for c in kids) and \
                 any(c.dep in ("xcomp", "ccomp") for c in kids):
             return True
+    if head.lemma == "take" and any(c.dep in ("xcomp", "ccomp", "advcl") and any(
+            g.dep == "aux" and g.lower == "to" for g in p.children(c.i)) for c in kids):
+        return True  # "It took him all day to reach the tree", "it takes time to learn"
+    return False
+
+
+def _a_place(p: Parse, prep: Token) -> bool:
+    """'in the castle', 'outside': a where, not whose ('in her hands')."""
+    objs = [c for c in p.children(prep.i) if c.dep == "pobj"]
+    return prep.lower in ("in", "inside", "outside", "at", "on") and all(
+        not any(g.dep == "poss" for g in p.children(o.i)) for o in objs)
+
+
+def simile(p: Parse, t: Token) -> bool:
+    """'looked like a unicorn's horn', 'shone like a star': a likeness, no one in the scene
+    (nor an antecedent: the narwhal's "it" is not the unicorn)."""
+    cur = t
+    for _ in range(4):
+        if cur.head == cur.i:
+            return False
+        head = p.tokens[cur.head]
+        if cur.dep == "pobj":
+            return head.lower == "like" and head.pos == "ADP"
+        if cur.dep not in ("poss", "compound", "amod", "conj", "appos"):
+            return False
+        cur = head
     return False
 
 

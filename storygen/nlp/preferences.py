@@ -57,11 +57,27 @@ KINDS = {
         vegetable mushroom sausage burger hamburger popcorn pudding jelly icecream cream treat
         snack meal leaf clover worm bug fly fish bone mango pineapple coconut fig kiwi
         turnip radish onion""".split()),
+    "melter": set("snowman snow ice icicle iceberg icecream lolly popsicle candle chocolate butter "
+                  "snowball snowflake".split()),
+    "hatcher": {"egg"},
+    "grower": set("""seed plant flower tree sunflower bean beanstalk seedling bulb sprout shoot
+        pumpkin vegetable tomato carrot bush vine acorn""".split()),
+    "structure": set("""castle tower house home igloo nest snowman sandcastle bridge den hut fort wall
+        dam shelter tent treehouse raft boat kennel doghouse hive""".split()),
+    "machine": set("robot computer car phone clock alarm truck oven microwave rocket machine toy".split()),
+    "heard": set("song noise sound music bell tune melody voice whistle drum story call cry shout "
+                 "splash bang crash".split()),
 }
 # verb whose subject is wanted to be of a kind ("it flew"); sound verbs name their animals
 SUBJECT_KIND = {**{v: "flier" for v in "fly land flutter soar hover glide swoop".split()},
                 # "it sailed to the other side", "it drove off": a boat, a bus
-                **{v: "vehicle" for v in "sail drive chug steam zoom".split()}}
+                **{v: "vehicle" for v in "sail drive chug steam zoom".split()},
+                # "it began to melt": the snowman; "when they hatched": the eggs
+                "melt": "melter", "hatch": "hatcher", "sprout": "grower", "bloom": "grower",
+                **{v: "machine" for v in "beep whir whirr bleep".split()},
+                # "It did not mind one bit": someone, not the leaf
+                **{v: "animate" for v in "mind think decide wonder worry smile giggle nod yawn "
+                   "thank shrug frown grin".split()}}
 SOUNDS = {  # "it barked": a dog; the creatures that make each sound
     "bark": "dog puppy pup fox seal", "woof": "dog puppy pup", "growl": "dog puppy bear wolf lion tiger",
     "meow": "cat kitten kitty", "mew": "cat kitten", "miaow": "cat kitten", "purr": "cat kitten kitty",
@@ -79,9 +95,12 @@ OBJECT_KIND = {
     **{v: "clothing" for v in "wear button zip".split()},
     **{v: "food" for v in "eat munch nibble gobble chew swallow taste bite peel crunch".split()},
     **{v: "container" for v in "fill empty".split()},
+    "build": "structure", "rebuild": "structure",  # "helped her build it again": the castle
+    "hear": "heard",  # "her baby heard it": the song
     # one leads, feeds, pats a creature, not a thing
     **{v: "animate" for v in "lead feed pat stroke tame groom tickle cuddle comfort".split()},
 }
+ASPECT = set("begin start stop keep try continue seem want learn".split())
 ADJ_KIND = {"full": "container", "empty": "container", "overflowing": "container"}
 # (verb, preposition) whose object is wanted to be of a kind: "put the apple in it"
 INTO = {"in", "into", "inside"}
@@ -200,7 +219,10 @@ def wanted(p: Parse, t: Token) -> tuple[str, ...]:
             out.append("part:" + head.lemma.lower())
         return tuple(out)
     if t.dep in SUBJ and t.dep != "nsubjpass" and head.pos in ("VERB", "AUX"):
-        for v in _verbs(p, head):
+        verbs = _verbs(p, head)
+        # "it began to melt", "it tried to fly": the subject does what it begins
+        verbs += [c for v in verbs if v.lemma.lower() in ASPECT for c in p.children(v.i) if c.dep == "xcomp"]
+        for v in verbs:
             lemma = v.lemma.lower()
             # "she lifted all her long quills": who moves the quills is who has them
             out += ["part:" + o.lemma.lower() for o in p.children(v.i) if o.dep == "dobj"
