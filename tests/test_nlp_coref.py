@@ -290,3 +290,30 @@ def test_sounds_and_birthdays_are_no_things(nlp):
 ])
 def test_likenesses_abstractions_dummy_it_and_what_verbs_want(nlp, hero, scenes, expected):
     assert resolve(nlp, hero, *scenes)[0] == expected
+
+
+@pytest.mark.parametrize("hero, scenes, expected", [
+    # the same verb in the same role: who hid the acorn is who hid it again
+    ("bear", ["The jay hid an acorn by the oak. The fox watched the jay from a bush. "
+              "Later the jay hid it again."],
+     [[("it", "acorn")]]),
+    # ... but giving back goes the other way
+    ("bear", ["The goose gave the hen a worm, but she did not want worms. She gave it back."],
+     [[("she", "hen"), ("She", "hen"), ("it", "worm")]]),
+    # the thing turns out to be someone: a later "he" is the boy
+    ("bear", ["The otter heard a splash by the rocks. The splash was only a little boy. He waved at the otter."],
+     [[("He", "boy")]]),
+    # a "When ..." clause's subject is the main clause's "he", the one lying there "him"
+    ("bear", ["Bunny fell out of the cot. He lay on the rug all night. When Jack woke up, he found him."],
+     [[("He", "Bunny"), ("he", "Jack"), ("him", "Bunny")]]),
+    # what one stands on is not what one then knocks over
+    ("bear", ["Mia built a tall tower of cups. The puppy jumped on the sofa and knocked it over."],
+     [[("it", "tower")]]),
+    # an instrument is not who acts: "used his claws to pull himself up"
+    ("bear", ["The sloth used his long claws to pull himself up."], [[("his", "sloth"), ("himself", "sloth")]]),
+    # a reflexive in a "who" clause is that clause's noun
+    ("bear", ["Mum gave the bucket to Leo, who carried it all by himself."],
+     [[("it", "bucket"), ("himself", "Leo")]]),
+])
+def test_same_verbs_revealed_kinds_fronted_subjects_and_binding(nlp, hero, scenes, expected):
+    assert resolve(nlp, hero, *scenes)[0] == expected

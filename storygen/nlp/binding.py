@@ -17,6 +17,7 @@ from .parse import SUBJ, Parse, Token, arguments, clause_subject, governing_verb
 
 
 CARRY = {"take", "bring", "carry", "keep"}
+STOOD_ON = set("stand sit jump climb step hop leap perch kneel land".split())
 
 
 def banned(p: Parse, t: Token, links: dict[int, tuple[str, ...]]) -> set[str]:
@@ -44,6 +45,11 @@ def banned(p: Parse, t: Token, links: dict[int, tuple[str, ...]]) -> set[str]:
     for c in arguments(p, verb):
         if c.i != t.i and not (free and c.dep in SUBJ) and not _own_clause(p, c):
             out.update(links.get(c.i, ()))
+    # "the cat jumped on the table and knocked it down": not what it stands on
+    if t.dep == "dobj" and verb.dep == "conj" and p.tokens[verb.head].lemma.lower() in STOOD_ON:
+        first = p.tokens[verb.head]
+        out.update(e for prep in p.children(first.i) if prep.dep == "prep" and prep.lower in ("on", "onto", "upon")
+                   for g in p.children(prep.i) if g.dep == "pobj" for e in links.get(g.i, ()))
     # "Tom and his sister tried to catch them": every conjunct of the subject, not only the
     # first (a subject the clause shares: "had" + "to find")
     subj = clause_subject(p, verb)

@@ -24,7 +24,8 @@ from .lexicon import (ABSTRACT, ANIMALS, FEMALE, FEMALE_NAMES, MALE, MALE_NAMES,
                       YOUNG, YOUNG_ALIASES, YOUNG_OF)
 from .binding import banned as binding_banned, cataphor
 from .mentions import (INDEPENDENT_POSSESSIVES, copula_subject, given_name, is_name, mistagged,
-                       noun_lemma, painted_noun, pleonastic, role_class, role_of, simile, sound_word)
+                       noun_lemma, painted_noun, pleonastic, role_class, role_of, simile, sound_word,
+                       argument_of)
 from .preferences import BODY_OWNED, clause_target, fits, it_words, placed, placements, wanted
 from .parse import SUBJ, Parse, Token, clause_subject, mention_phrase, noun_number
 
@@ -32,6 +33,9 @@ DECAY = 0.3  # salience kept per sentence back: steep, so the last sentence domi
 ROLE_WEIGHT = {"subj": 80, "there": 70, "obj": 50, "dative": 40, "obl": 30, "poss": 30, "other": 20,
                "embedded": 10}
 PARALLEL, FALLBACK_GROUP = 35, 15
+# the same verb in the same role: "The cub tried to roar ... The next day he tried again",
+# "hid a nut ... where he had hidden it" (a verb that says nothing of its own is no cue)
+SAME_VERB, SAME_VERB_SPAN = 60, 3
 FORGOTTEN = 1.0  # salience below this (about 4 sentences unmentioned): no longer a candidate,
 # except the hero, who stays available to a "she" at any distance
 CATAPHORA_BELOW = 100  # a pronoun with no antecedent this strong may point ahead (binding.cataphor)
@@ -195,7 +199,7 @@ class StoryCoref:
             self._note_surface(p, t, e)
             if e.abstract and t.dep == "pobj":
                 continue  # "asked the cook for help", "at the end of each race": no antecedent
-            self.mentions.append(MentionRec(sent, t.i, role_of(p, t), (e.id,)))
+            self.mentions.append(MentionRec(sent, t.i, role_of(p, t), (e.id,), verb=argument_of(p, t)))
         self._groups(p, toks, sent, scene)
         for t in toks:  # pronouns, in order, after every nominal of the sentence is known
             word = t.text.lower()
@@ -205,7 +209,7 @@ class StoryCoref:
                 scene.pronouns[t.i] = key
                 if key:
                     scene.links[t.i] = key
-                    self.mentions.append(MentionRec(sent, t.i, role_of(p, t), key, word))
+                    self.mentions.append(MentionRec(sent, t.i, role_of(p, t), key, word, argument_of(p, t)))
         for t in toks:  # whose kin: "its mother", "the lamb's mother", "Lily's brother"
             owner = scene.links.get(t.i) if t.dep == "poss" else None
             kin = scene.links.get(t.head) if owner else None
@@ -219,10 +223,14 @@ class StoryCoref:
             key = scene.links.get(subj)
             if key and len(key) == 1:
                 e, lemma = self.entities[key[0]], noun_lemma(p, t) or t.lemma.lower()
-                if e.lemma in ROLE_NOUNS and lemma not in ROLE_NOUNS:  # "Her friend was a snail"
+                revealed = not e.animate and not e.hero and lemma in self.animate_lemmas
+                if e.lemma in ROLE_NOUNS and lemma not in ROLE_NOUNS or revealed:
+                    # "Her friend was a snail"; "The noise was only a little boy", "the rock
+                    # ... was a big old sea turtle": the thing turns out to be someone
                     e.aliases.add(e.lemma)
                     e.lemma, e.surface = lemma, t.text.lower()
                     e.animate = e.animate or lemma in self.animate_lemmas
+                    e.gender = e.gender or ("f" if lemma in FEMALE else "m" if lemma in MALE else None)
                 else:
                     e.aliases.add(lemma)
                 scene.links[t.i] = key
@@ -270,6 +278,11 @@ class StoryCoref:
             return ()
         if word in REFLEXIVE:
             subj = clause_subject(p, t)
+            if subj is not None and subj.lower in ("who", "that", "which") and \
+                    p.tokens[subj.head].dep == "relcl" and p.tokens[t.head].lower != "than":
+                # "Ruth, who held it all by herself" (but "a crumb that was bigger than
+                # itself" is the ant's: a comparison reaches out of its clause)
+                subj = p.tokens[p.tokens[subj.head].head]
             if subj is not None and scene.links.get(subj.i):
                 return scene.links[subj.i]
         banned = binding_banned(p, t, scene.links)
@@ -332,6 +345,8 @@ class StoryCoref:
         role = role_of(p, t)
         per_sent: dict[tuple[str, ...], dict[int, float]] = {}
         parallel: set[tuple[str, ...]] = set()
+        same_verb: set[tuple[str, ...]] = set()
+        verb = argument_of(p, t)
         continued: set[tuple[str, ...]] = set()
         last: dict[tuple[str, ...], int] = {}  # a tie goes to the nearer mention ("from the jug
         # into the cup until it was full")
@@ -346,10 +361,13 @@ class StoryCoref:
             by_sent[m.sent] = max(by_sent.get(m.sent, 0.0), 100.0 + ROLE_WEIGHT[m.role])
             if sent - m.sent <= 1 and role_class(m.role) == role_class(role) != "other":
                 parallel.add(m.key)
+            if verb and m.verb == verb and m.role == role and sent - m.sent <= SAME_VERB_SPAN:
+                same_verb.add(m.key)  # "he had hidden a nut ... where he had hidden it"
             if sent - m.sent == 1 and m.pronoun in CONTINUES.get(t.lower, ()) and m.role != "subj":
                 continued.add(m.key)
         return {key: sum(w * DECAY ** (sent - s) for s, w in by_sent.items())
                 + (PARALLEL if key in parallel else 0.0) + (CONTINUED if key in continued else 0.0)
+                + (SAME_VERB if key in same_verb else 0.0)
                 + 1e-9 * last[key]
                 for key, by_sent in per_sent.items()}
 

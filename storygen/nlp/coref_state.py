@@ -41,6 +41,7 @@ class MentionRec:
     role: str
     key: tuple[str, ...]  # entity ids (several for a group)
     pronoun: str = ""  # the pronoun that made the mention, if one did
+    verb: str = ""  # the lemma of the verb it is subject or object of ("hid a nut" -> hide)
 
 
 @dataclass

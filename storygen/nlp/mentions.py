@@ -32,6 +32,25 @@ def ecm(t: Token, p: Parse | None = None) -> bool:
         p.tokens[verb.head].lemma.lower() in LETTING
 
 
+LIGHT_VERBS = {"be", "have", "do", "get", "go", "come", "make", "take", "say", "see", "look", "let"}
+
+
+def argument_of(p: Parse, t: Token) -> str:
+    """The lemma of the verb t is the subject or direct object of ("" for any other role or a
+    light verb that says too little to be a cue: be, have, go, say ...)."""
+    while t.dep == "conj" and t.head != t.i:
+        t = p.tokens[t.head]
+    if t.dep not in SUBJ | {"dobj"} or t.head == t.i:
+        return ""
+    head = p.tokens[t.head]
+    lemma = head.lemma.lower()
+    if head.pos != "VERB" or lemma in LIGHT_VERBS:
+        return ""
+    # "gave the tortoise a banana ... He gave it back": giving back is the other way round
+    return lemma + " back" if any(c.dep in ("prt", "advmod") and c.lower == "back"
+                                  for c in p.children(head.i)) else lemma
+
+
 def role_of(p: Parse, t: Token) -> str:
     while t.dep == "conj" and t.head != t.i:
         t = p.tokens[t.head]

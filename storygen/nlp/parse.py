@@ -97,6 +97,10 @@ def arguments(p: Parse, verb: Token) -> list[Token]:
     return out
 
 
+# "He used his tusks to pull himself up": the object is what he pulls with, not who pulls
+INSTRUMENTAL = {"use", "need"}
+
+
 def clause_subject(p: Parse, t: Token) -> Token | None:
     """Subject of the clause of t. A verb without one takes its controller's: the first
     conjunct's, the matrix subject for "to"-infinitives ("flew off to look for him"), the
@@ -114,7 +118,7 @@ def clause_subject(p: Parse, t: Token) -> Token | None:
         if verb.dep in ("acl", "relcl") and head.pos in ("NOUN", "PROPN", "PRON"):
             return head
         infinitive = any(c.dep == "aux" and c.lower == "to" for c in p.children(verb.i))
-        if verb.dep in ("xcomp", "ccomp") and infinitive:
+        if verb.dep in ("xcomp", "ccomp") and infinitive and head.lemma.lower() not in INSTRUMENTAL:
             objects = [c for c in p.children(head.i) if c.dep in ("dobj", "dative")]
             if objects:  # object control: "asked Bolt to help", "told her to go away"
                 return objects[0]
