@@ -317,3 +317,24 @@ def test_likenesses_abstractions_dummy_it_and_what_verbs_want(nlp, hero, scenes,
 ])
 def test_same_verbs_revealed_kinds_fronted_subjects_and_binding(nlp, hero, scenes, expected):
     assert resolve(nlp, hero, *scenes)[0] == expected
+
+
+@pytest.mark.parametrize("hero, scenes, expected", [
+    # what grows, what is finished, who sits down, what is taken out, what is heard
+    ("bear", ["Nana planted a bean in a pot. The rain fell on the garden. Soon it grew into a beanstalk."],
+     [[("it", "bean")]]),
+    ("bear", ["The beavers built a dam with sticks from the river. When it was finished, they rested."],
+     [[("it", "dam"), ("they", "beaver")]]),
+    ("bear", ["The dog walked across the little bridge. Then it sat down in the sun."],
+     [[("it", "dog")]]),
+    ("bear", ["Tom found a teddy in the basket. He opened the basket and took it out."],
+     [[("He", "Tom"), ("it", "teddy")]]),
+    ("bear", ["The wolf howled a sad song on the hill. Far away, a fox heard it."],
+     [[("it", "song")]]),
+    # a day is no one ("Every Sunday"), a hyphened thing is one word ("a yo-yo")
+    ("bear", ["The duck and the goose were friends. Every Sunday they swam in the pond."],
+     [[("they", "duck+goose")]]),
+    ("bear", ["Jack got a yo-yo. At first it kept getting stuck."], [[("it", "yo-yo")]]),
+])
+def test_what_grows_is_finished_sits_down_is_taken_out_or_heard(nlp, hero, scenes, expected):
+    assert resolve(nlp, hero, *scenes)[0] == expected

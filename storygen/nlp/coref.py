@@ -44,7 +44,7 @@ FIT = 90  # a candidate of the kind the pronoun's words want ("it landed": a fli
 # where the words all but decide: "did not fit in the box because it was too small", "lent Mia
 # her umbrella because she had forgotten hers", a part ("its sails": a boat or a windmill)
 FIT_CLAUSE = 150
-DECISIVE_KINDS = {"melter", "hatcher"}  # "and it began to melt": only a few things melt at all
+DECISIVE_KINDS = {"melter", "hatcher", "heard", "not:container"}  # "and it began to melt": only a few things melt at all
 FIT_OWNED = 300  # "she lifted all her long quills": only a porcupine has quills, whoever came last
 # "They put a flag on top of it. Then a wave washed it away": the thing the last sentence
 # called "it" is the likelier "it" of this one (centering: the pronoun continues the topic),

@@ -114,8 +114,8 @@ def noun_lemma(p: Parse, t: Token) -> str | None:
     lemma = t.lemma.lower() if not is_name(t) else t.text
     if t.lower in INDEPENDENT_POSSESSIVES:  # "hers" tagged NOUN is a pronoun, no new entity
         return None
-    if is_name(t):
-        return lemma if t.text[:1].isupper() else None
+    if is_name(t):  # ("Every Sunday" is a day, not someone called Sunday)
+        return lemma if t.text[:1].isupper() and t.lower not in TIME_NOUNS else None
     if lemma in ROLE_NOUNS:  # "a crab friend named Pinch" -> crab
         comp = [c for c in p.children(t.i) if c.dep == "compound" and c.i < t.i]
         if comp:
@@ -126,6 +126,9 @@ def noun_lemma(p: Parse, t: Token) -> str | None:
         return None
     if lemma in QUANTITY and any(c.dep == "prep" and c.lemma == "of" for c in p.children(t.i)):
         return None  # "a school of fish": the fish are the mention
+    if t.dep != "compound" and t.i >= 2 and p.tokens[t.i - 1].text == "-" and \
+            p.tokens[t.i - 2].head == t.i and p.tokens[t.i - 2].text.isalpha():
+        lemma = f"{p.tokens[t.i - 2].lower}-{lemma}"  # "a yo-yo": one word, not a "yo"
     if lemma in DONE_AFTER_TO and t.i > 0 and p.tokens[t.i - 1].lower == "to" and not any(
             c.dep in ("det", "poss", "amod", "nummod") for c in p.children(t.i)):
         return None  # "stood up to bow": a verb the tagger made a noun (no ribbon on the grass)
@@ -162,8 +165,9 @@ def pleonastic(p: Parse, t: Token) -> bool:
         if any(c.dep == "acomp" and c.lemma.lower() in EXTRAPOSE_ADJ for c in kids) and \
                 any(c.dep in ("xcomp", "ccomp") for c in kids):
             return True
-    if head.lemma == "take" and any(c.dep in ("xcomp", "ccomp", "advcl") and any(
-            g.dep == "aux" and g.lower == "to" for g in p.children(c.i)) for c in kids):
+    if head.lemma == "take" and any(c.dep in ("xcomp", "ccomp", "advcl", "relcl", "acl") and any(
+            g.dep == "aux" and g.lower == "to" for g in p.children(c.i))
+            for k in kids + [g for k in kids if k.dep == "dobj" for g in p.children(k.i)] for c in [k]):
         return True  # "It took him all day to reach the tree", "it takes time to learn"
     return False
 

@@ -74,6 +74,7 @@ SUBJECT_KIND = {**{v: "flier" for v in "fly land flutter soar hover glide swoop"
                 **{v: "vehicle" for v in "sail drive chug steam zoom".split()},
                 # "it began to melt": the snowman; "when they hatched": the eggs
                 "melt": "melter", "hatch": "hatcher", "sprout": "grower", "bloom": "grower",
+                "grow": "grower",
                 **{v: "machine" for v in "beep whir whirr bleep".split()},
                 # "It did not mind one bit": someone, not the leaf
                 **{v: "animate" for v in "mind think decide wonder worry smile giggle nod yawn "
@@ -100,8 +101,12 @@ OBJECT_KIND = {
     # one leads, feeds, pats a creature, not a thing
     **{v: "animate" for v in "lead feed pat stroke tame groom tickle cuddle comfort".split()},
 }
+OUT_OF = set("take pull get lift fish tip pour shake".split())
 ASPECT = set("begin start stop keep try continue seem want learn".split())
-ADJ_KIND = {"full": "container", "empty": "container", "overflowing": "container"}
+ADJ_KIND = {"full": "container", "empty": "container", "overflowing": "container",
+            "finished": "structure", "built": "structure"}
+# "then it sat down", "it stood up": a creature (a vase "sits" on a shelf, but not down)
+POSTURE = {("sit", "down"), ("sit", "up"), ("lie", "down"), ("stand", "up"), ("get", "up")}
 # (verb, preposition) whose object is wanted to be of a kind: "put the apple in it"
 INTO = {"in", "into", "inside"}
 PREP_KIND = {**{(v, p): "container" for v in
@@ -194,6 +199,8 @@ def fits(lemma: str, animate: bool, want: str) -> bool:
     if want == "animate":
         return animate
     kind, _, word = want.partition(":")
+    if kind == "not":
+        return not fits(lemma, animate, word)
     if kind == "sound":
         return lemma in SOUNDS[word].split()
     if kind == "part":
@@ -237,6 +244,8 @@ def wanted(p: Parse, t: Token) -> tuple[str, ...]:
                 noun = next((c.lemma.lower() for c in p.children(prep.i) if c.dep == "pobj"), "")
                 if prep.dep == "prep" and prep.lower == "with" and noun in SOUNDS:
                     out.append("sound:" + noun)
+            if any((lemma, c.lower) in POSTURE for c in p.children(v.i) if c.dep == "prt"):
+                out.append("animate")
             adj = next((c.lemma.lower() for c in p.children(v.i) if c.dep == "acomp"), None)
             if lemma in ("be", "get", "become") and adj in ADJ_KIND:
                 out.append(ADJ_KIND[adj])
@@ -247,6 +256,10 @@ def wanted(p: Parse, t: Token) -> tuple[str, ...]:
             out.append(OBJECT_KIND[lemma])
         if lemma in ("put", "try", "take") and particle in ("on", "off"):
             out.append("clothing")  # "put it on", "took it off"
+        if lemma in OUT_OF and particle == "out":
+            out.append("not:container")  # "opened the box and took it out": not the box
+        if t.dep == "nsubjpass" and lemma in ("finish", "build", "make"):
+            out.append("structure")  # "When it was finished, they crawled inside"
     elif t.dep == "pobj" and head.dep == "prep":
         verb = p.tokens[head.head]
         prep = head.lower if head.lower != "of" or verb.lower != "out" else "out"
