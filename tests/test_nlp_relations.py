@@ -94,6 +94,10 @@ def test_counts_actions_and_cues(nlp):
     g = nlp.build_graph("The mermaid stood up to bow. She had a pink bow in her hair.", 1, PROMPT)
     assert [e.lemma for e in g.entities if e.lemma == "bow"] == ["bow"]
     assert nlp.build_graph("The mermaid stood up to bow.", 1, PROMPT).entities[-1].lemma == "mermaid"
+    # "The best present was a red balloon": a balloon is drawn, in a later scene too
+    graphs = build_graphs(("The best present was a red balloon.", "The mouse tied the present to his chair."),
+                          PROMPT, "spacy")
+    assert [[e.object_id for e in g.entities if e.id == "present"] for g in graphs] == [["balloon"], ["balloon"]]
     # "wore a red hat and a blue scarf": both are worn
     g = nlp.build_graph("The crab wore a red hat and a blue scarf.", 1, PROMPT)
     assert {a.object for a in g.actions if a.verb == "wear"} == {"hat", "scarf"}

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from .agreement import GENDER_KNOWN, compatible, says
 from .coref_state import POSSESSIVE, PRONOUNS, REFLEXIVE, EntityState, MentionRec, SceneCoref
-from .lexicon import (ABSTRACT, ANIMALS, FEMALE, FEMALE_NAMES, MALE, MALE_NAMES, PEOPLE, ROLE_NOUNS,
+from .lexicon import (ABSTRACT, ANIMALS, FEMALE, FEMALE_NAMES, GENERIC_THINGS, MALE, MALE_NAMES, PEOPLE,
+                      ROLE_NOUNS,
                       YOUNG, YOUNG_ALIASES, YOUNG_OF)
 from .binding import banned as binding_banned, cataphor
 from .mentions import (INDEPENDENT_POSSESSIVES, copula_subject, given_name, is_name, mistagged,
@@ -224,11 +225,12 @@ class StoryCoref:
             if key and len(key) == 1:
                 e, lemma = self.entities[key[0]], noun_lemma(p, t) or t.lemma.lower()
                 revealed = not e.animate and not e.hero and lemma in self.animate_lemmas
-                if e.lemma in ROLE_NOUNS and lemma not in ROLE_NOUNS or revealed:
+                named_for = e.lemma in GENERIC_THINGS and lemma not in GENERIC_THINGS | ABSTRACT
+                if e.lemma in ROLE_NOUNS and lemma not in ROLE_NOUNS or revealed or named_for:
                     # "Her friend was a snail"; "The noise was only a little boy", "the rock
                     # ... was a big old sea turtle": the thing turns out to be someone
                     e.aliases.add(e.lemma)
-                    e.lemma, e.surface = lemma, t.text.lower()
+                    e.lemma, e.surface, e.mention = lemma, t.text.lower(), mention_phrase(p, t)
                     e.animate = e.animate or lemma in self.animate_lemmas
                     e.gender = e.gender or ("f" if lemma in FEMALE else "m" if lemma in MALE else None)
                 else:

@@ -101,6 +101,8 @@ COLOR_WORDS = set("red orange yellow green blue purple pink brown black white gr
                   "turquoise violet".split())
 # Nouns that name no drawable thing, or a part of one; words that make an "it" say nothing.
 ROLE_NOUNS = {"friend", "pal", "buddy", "pet", "companion", "neighbour", "neighbor"}
+# a thing named by what it is for: "The best present was a red balloon" is a balloon
+GENERIC_THINGS = {"present", "gift", "prize", "surprise", "treat", "reward", "thing", "something"}
 TIME_NOUNS = set("day morning afternoon evening night time moment minute hour week year today tonight "
                  "yesterday tomorrow while autumn winter spring summer monday tuesday wednesday "
                  "thursday friday saturday sunday bedtime noon midnight dawn dusk sunset sunrise "
