@@ -358,8 +358,12 @@ OBJECTS = [
     O("pine_tree", "evergreen-tree", "pine tree, pine, fir, fir tree, evergreen", "plant", "huge", "none", "ground", (FO, AR), "sway", False),
     O("mushroom", "mushroom", "mushroom, toadstool", "plant", "small", "none", "ground", (FO, GA), "none", False),
     O("leaf", "fallen-leaf", "leaf, autumn leaf", "plant", "tiny", "none", "any", (FO, GA), "sway", False),
-    O("acorn", "chestnut", "acorn, nut, chestnut", "food", "tiny", "none", "ground", FO, "none", False),
-    O("log", "wood", "log, stump, tree stump, firewood, woodpile, driftwood", "prop", "medium", "none", "ground", FO, "none", False),
+    # an acorn with its cap and a log lying on its side, drawn for the project: a chestnut for
+    # acorns and a stump for a fallen log were what reviewers saw
+    O("acorn", "acorn", "acorn, nut", "food", "tiny", "none", "ground", FO, "none", False, src="storygen"),
+    O("chestnut", "chestnut", "chestnut, conker", "food", "tiny", "none", "ground", FO, "none", False),
+    O("log", "log", "log, fallen log, hollow log, driftwood, firewood", "prop", "medium", "none", "ground", FO, "none", False, src="storygen"),
+    O("stump", "wood", "stump, tree stump, woodpile", "prop", "medium", "none", "ground", FO, "none", False),
     O("raccoon", "raccoon", "raccoon", "animal", "medium", "left", "ground", FO, "hop"),
     O("beaver", "beaver", "beaver", "animal", "medium", "none", "ground", FO, "bob"),
     O("nest", "nest-with-eggs", "nest, bird nest", "prop", "small", "none", "any", (FO, GA), "none", False),
@@ -767,6 +771,7 @@ OBJECTS = [
     O("stick", "stick", "stick, walking stick", "prop", "small", "none", "any", (FO, GA, FA, JU), "none", False, src="storygen"),
     O("reed", "reed", "reed, reeds, bulrush, cattail", "plant", "medium", "none", "ground", (GA, FO, FA, JU), "sway", False, src="storygen"),
     O("bush", "bush", "bush, shrub, hedge, berry bush", "plant", "medium", "none", "ground", (GA, FO, FA, CA, JU), "sway", False, src="storygen"),
+    O("fern", "fern", "fern, bracken", "plant", "small", "none", "ground", (GA, FO, JU), "sway", False, src="storygen"),
     O("table", "table", "table, kitchen table, desk, workbench", "prop", "medium", "none", "ground", ALL, "none", False, src="storygen"),
     O("shelf", "shelf", "shelf, bookshelf", "prop", "small", "none", "wall", ALL, "none", False, src="storygen"),
     O("fence", "fence", "fence, picket fence, paling", "building", "medium", "none", "ground", (FA, GA, CA), "none", False, src="storygen"),
