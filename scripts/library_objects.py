@@ -382,7 +382,7 @@ OBJECTS = [
     O("bird", "bird", "bird, bluebird", "animal", "small", "right", "sky", (GA, FO, FA), "flap"),
     O("fountain", "fountain", "fountain, bird bath, birdbath", "building", "large", "none", "ground", (GA, CA), "none", False),
     # ---- weather and sky
-    O("sun", "sun", "sun, sunshine", "sky", "medium", "none", "sky", LAND, "twinkle", False),
+    O("sun", "sun", "sun", "sky", "medium", "none", "sky", LAND, "twinkle", False),
     O("cloud", "cloud", "cloud", "weather", "medium", "none", "sky", LAND, "swim", False),
     O("rain_cloud", "cloud-with-rain", "rain cloud, raincloud, rain, raindrop", "weather", "medium", "none", "sky", LAND, "swim", False),
     O("snow_cloud", "cloud-with-snow", "snow cloud, snowfall", "weather", "medium", "none", "sky", (AR, FO), "swim", False),

@@ -98,6 +98,9 @@ def test_counts_actions_and_cues(nlp):
     graphs = build_graphs(("The best present was a red balloon.", "The mouse tied the present to his chair."),
                           PROMPT, "spacy")
     assert [[e.object_id for e in g.entities if e.id == "present"] for g in graphs] == [["balloon"], ["balloon"]]
+    # sunshine is the light the background paints, not a sun set down on the rocks
+    g = nlp.build_graph("The mermaid burst out into the sunshine.", 1, PROMPT)
+    assert [e.object_id for e in g.entities if e.lemma == "sunshine"] in ([], [None])
     # "wore a red hat and a blue scarf": both are worn
     g = nlp.build_graph("The crab wore a red hat and a blue scarf.", 1, PROMPT)
     assert {a.object for a in g.actions if a.verb == "wear"} == {"hat", "scarf"}

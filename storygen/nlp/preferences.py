@@ -76,6 +76,8 @@ SUBJECT_KIND = {**{v: "flier" for v in "fly land flutter soar hover glide swoop"
                 "melt": "melter", "hatch": "hatcher", "sprout": "grower", "bloom": "grower",
                 "grow": "grower",
                 **{v: "machine" for v in "beep whir whirr bleep".split()},
+                # "when they threw them into the air": who throws is someone, not the kites
+                **{v: "animate" for v in "throw toss catch kick grab carry hug fetch".split()},
                 # "It did not mind one bit": someone, not the leaf
                 **{v: "animate" for v in "mind think decide wonder worry smile giggle nod yawn "
                    "thank shrug frown grin".split()}}
