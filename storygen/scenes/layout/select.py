@@ -27,6 +27,7 @@ GROUNDED_VERBS = {"sit", "stand", "perch", "sleep", "nap", "rest", "lie", "waddl
 BIGGER_CAP = 0.62  # of the frame height: a thing bigger than the hero in life grows up to this
 BIGGER_STEP = 0.10  # ... by this share of the hero's height per size class it is above the hero
 COMPARED_CATEGORIES = ("animal", "character", "vehicle")
+BUILDING_OVER_HERO = 1.35  # a huge building's height over the hero's, up to BIGGER_CAP
 SUNLIGHT = frozenset({"sun", "sunshine", "sunlight"})  # what a sky with a sun ("celestial") paints
 
 
@@ -194,6 +195,10 @@ def _base_height(entity: Entity, obj: LibraryObject, zone: str, geo: Geo,
             frac = max(frac, min(BIGGER_CAP, hero_h / geo.H * (1 + BIGGER_STEP * steps)))
         elif said and steps < 0:  # "a tiny mouse" beside a tiny hero: still smaller than it
             frac = min(frac, hero_h / geo.H * 0.7 ** -steps)
+    if hero is not None and obj.category == "building" and cls == "huge" and zone == "ground":
+        # a house, a barn, a castle stands taller than whoever stands by it (a prince as tall
+        # as the houses round the square, in a review picture)
+        frac = max(frac, min(BIGGER_CAP, hero[0] / geo.H * BUILDING_OVER_HERO))
     if zone == "surface":
         frac = min(frac, 0.22)  # boats ride the thin band at the top of the sea
     return frac * geo.H
