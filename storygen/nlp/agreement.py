@@ -53,7 +53,7 @@ def compatible(e: EntityState | None, plural: bool, gender: str | None,
         # a named animal the story has not called "he" or "she" may still be "it" ("a
         # goat named Pepper. It ate the flowers"), a little worse than an unnamed one
         named = bool(e.names) and head in ANIMALS and not e.told and lexical_gender(e) is None
-        if head in HUMANS and head not in ANIMALS or e.names and not named:
+        if head in HUMANS and head not in ANIMALS and head not in PERSONIFIED or e.names and not named:
             return False, 0.0
         cost = {"animate": 0, "body": 0, "thing": IT_ANIMATE_THING, "place": IT_ANIMATE_PLACE
                 }.get(pref, IT_ANIMATE)

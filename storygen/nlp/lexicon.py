@@ -66,7 +66,8 @@ YOUNG_OF = {"chicken": "chick", "hen": "chick", "duck": "duckling", "goose": "go
 YOUNG_ALIASES = {"baby", "hatchling", "little one"}
 # Toys a story may give a he or she ("The china doll lay in the attic. Nobody played with her"),
 # though they are things otherwise.
-PERSONIFIED = set("doll dolly teddy puppet scarecrow snowman robot soldier teddybear".split())
+PERSONIFIED = set("doll dolly teddy puppet scarecrow snowman robot soldier teddybear ghost monster "
+                  "creature dinosaur".split())  # ("a friendly ghost ... it floated down the stairs")
 # An "it" doing these is an animal (or a robot, a dragon...): things do not want or sleep.
 ANIMATE_VERBS = set("""want like love hate wish hope need try decide feel think know remember forget
 sleep nap wake yawn snore dream eat nibble munch chew gobble drink lick sniff smell sip swallow
