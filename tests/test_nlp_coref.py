@@ -335,6 +335,9 @@ def test_same_verbs_revealed_kinds_fronted_subjects_and_binding(nlp, hero, scene
     ("bear", ["The duck and the goose were friends. Every Sunday they swam in the pond."],
      [[("they", "duck+goose")]]),
     ("bear", ["Jack got a yo-yo. At first it kept getting stuck."], [[("it", "yo-yo")]]),
+    # another pronoun of the clause with another gender names someone else
+    ("bear", ["Zoe had a little grey rabbit. Every night it slept at the foot of her bed."],
+     [[("it", "rabbit"), ("her", "Zoe")]]),
     # a ghost may be an "it", like a robot or a toy
     ("bear", ["A friendly ghost lived in the old mill. Every night it rattled the pots in the kitchen."],
      [[("it", "ghost")]]),
