@@ -338,6 +338,10 @@ def test_same_verbs_revealed_kinds_fronted_subjects_and_binding(nlp, hero, scene
     # another pronoun of the clause with another gender names someone else
     ("bear", ["Zoe had a little grey rabbit. Every night it slept at the foot of her bed."],
      [[("it", "rabbit"), ("her", "Zoe")]]),
+    # a diver is someone: a "she"; the can is the watering can
+    ("bear", ["A diver swam down to the old ship. At last she found the chest."], [[("she", "diver")]]),
+    ("bear", ["Dad filled his watering can at the tap. Then he carried it to the roses."],
+     [[("his", "Dad"), ("he", "Dad"), ("it", "watering can")]]),
     # a ghost may be an "it", like a robot or a toy
     ("bear", ["A friendly ghost lived in the old mill. Every night it rattled the pots in the kitchen."],
      [[("it", "ghost")]]),

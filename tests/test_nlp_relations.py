@@ -101,6 +101,16 @@ def test_counts_actions_and_cues(nlp):
     # sunshine is the light the background paints, not a sun set down on the rocks
     g = nlp.build_graph("The mermaid burst out into the sunshine.", 1, PROMPT)
     assert [e.object_id for e in g.entities if e.lemma == "sunshine"] in ([], [None])
+    # what the words only compare, shape or sound is not drawn: a mirror's smoothness, a ball
+    # one curls into, a whistle one gives, a doctor one plays; a new name is the speaker's
+    for text, absent in [("The seal slid onto a lake that was as smooth and shiny as a mirror.", "mirror"),
+                         ("The hedgehog curled into a prickly ball.", "ball"),
+                         ("The hares gave a whistle, and the walruses pulled the sled.", "whistle"),
+                         ("Amara played doctor with her teddy bear.", "doctor")]:
+        assert absent not in {e.lemma for e in nlp.build_graph(text, 1, PROMPT).entities}, text
+    assert "whistle" in {e.lemma for e in nlp.build_graph("Grandpa gave her a whistle.", 1, PROMPT).entities}
+    g = nlp.build_graph('The mermaid met a girl with a stick. "My name is Ivy," she said.', 1, PROMPT)
+    assert sorted(e.lemma for e in g.entities) == ["girl", "mermaid", "stick"]
     # "wore a red hat and a blue scarf": both are worn
     g = nlp.build_graph("The crab wore a red hat and a blue scarf.", 1, PROMPT)
     assert {a.object for a in g.actions if a.verb == "wear"} == {"hat", "scarf"}

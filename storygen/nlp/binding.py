@@ -11,6 +11,7 @@ woke up, the bear stretched"). Pure functions of one parse and the token -> enti
 """
 from __future__ import annotations
 
+from .coref_state import PRONOUNS
 from .lexicon import BODY_PARTS
 from .mentions import INDEPENDENT_POSSESSIVES, ecm
 from .parse import SUBJ, Parse, Token, arguments, clause_subject, governing_verb
@@ -131,3 +132,18 @@ def cataphor(p: Parse, t: Token, links: dict[int, tuple[str, ...]]) -> tuple[str
     subj = next((c for c in p.children(main.i) if c.dep in SUBJ and c.i > t.i), None)
     return links.get(subj.i, ()) if subj is not None else ()
 
+
+def other_gender(p: Parse, t: Token, gender: str | None, pronouns: dict[int, tuple[str, ...]]) -> set[str]:
+    """What another pronoun of the clause, of another gender, already names (`pronouns`: token
+    -> entities so far): "it slept at the end of her bed" (her is not the dragon), "His
+    friend caught it" (it is not him)."""
+    if gender not in ("m", "f", "n"):
+        return set()
+    verb = governing_verb(p, t)
+    out: set[str] = set()
+    for i, key in pronouns.items():
+        other = p.tokens[i]
+        g = PRONOUNS.get(other.lower, (None, None))[1]
+        if len(key) == 1 and g in ("m", "f", "n") and g != gender and governing_verb(p, other) == verb:
+            out.update(key)
+    return out

@@ -23,12 +23,13 @@ from .coref_state import POSSESSIVE, PRONOUNS, REFLEXIVE, EntityState, MentionRe
 from .lexicon import (ABSTRACT, ANIMALS, FEMALE, FEMALE_NAMES, GENERIC_THINGS, MALE, MALE_NAMES, PEOPLE,
                       ROLE_NOUNS,
                       YOUNG, YOUNG_ALIASES, YOUNG_OF)
-from .binding import banned as binding_banned, cataphor
+from .binding import banned as binding_banned, cataphor, other_gender
+from .introductions import introduced
 from .mentions import (INDEPENDENT_POSSESSIVES, copula_subject, given_name, is_name, mistagged,
                        noun_lemma, painted_noun, pleonastic, role_class, role_of, simile, sound_word,
                        argument_of)
 from .preferences import BODY_OWNED, clause_target, fits, it_words, placed, placements, wanted
-from .parse import SUBJ, Parse, Token, clause_subject, governing_verb, mention_phrase, noun_number
+from .parse import SUBJ, Parse, Token, clause_subject, mention_phrase, noun_number
 
 DECAY = 0.3  # salience kept per sentence back: steep, so the last sentence dominates
 ROLE_WEIGHT = {"subj": 80, "there": 70, "obj": 50, "dative": 40, "obl": 30, "poss": 30, "other": 20,
@@ -161,6 +162,10 @@ class StoryCoref:
                         e.names.add(name.text)
                         self.names[name.text] = e.id
                         e.animate = True
+            speaker = introduced(p, t, self.names, self.mentions, self.entities)
+            if speaker is not None:  # '"My name is Ivy," the girl said': the girl is Ivy
+                speaker.names.add(t.text)
+                self.names[t.text] = speaker.id
         deferred, identified = [], {}
         for t in toks:  # nominal mentions
             if (t.pos not in ("NOUN", "PROPN") and not is_name(t) or t.dep == "compound" and t.head != t.i
@@ -287,7 +292,7 @@ class StoryCoref:
                 subj = p.tokens[p.tokens[subj.head].head]
             if subj is not None and scene.links.get(subj.i):
                 return scene.links[subj.i]
-        banned = binding_banned(p, t, scene.links) | self._other_gender(p, t, gender, scene)
+        banned = binding_banned(p, t, scene.links) | other_gender(p, t, gender, scene.pronouns)
         scores = self._salience(p, t, sent, banned)
         if word in POSSESSIVE or t.tag == "PRP$":
             subj = clause_subject(p, t)
@@ -334,21 +339,6 @@ class StoryCoref:
         elif len(best) == 1 and gender == "n":
             self.entities[best[0]].called_it = True
         return best
-
-    @staticmethod
-    def _other_gender(p: Parse, t: Token, gender: str | None, scene: SceneCoref) -> set[str]:
-        """What another pronoun of the clause, of another gender, already names: "it slept at
-        the end of her bed" (her is not the dragon), "His friend caught it" (it is not him)."""
-        if gender not in ("m", "f", "n"):
-            return set()
-        verb = governing_verb(p, t)
-        out: set[str] = set()
-        for i, key in scene.pronouns.items():
-            other = p.tokens[i]
-            g = PRONOUNS.get(other.lower, (None, None))[1]
-            if len(key) == 1 and g in ("m", "f", "n") and g != gender and governing_verb(p, other) == verb:
-                out.update(key)
-        return out
 
     def _fits(self, eid: str, want: str) -> bool:
         e = self.entities[eid]

@@ -23,6 +23,7 @@ driver pilot astronaut alien robot dragon unicorn wizard witch fairy mermaid din
 student pupil classmate player referee judge keeper zookeeper shepherd sheepdog scarecrow snowman
 juggler magician singer dancer artist painter builder fireman firefighter police officer
 grown-up grownup adult toddler infant owner stranger visitor guest host crowd everyone
+diver swimmer explorer hunter ranger climber skater surfer rider hiker camper traveller traveler
 """.split()) | FEMALE | MALE
 # People: never an "it" (animals may be).
 HUMANS = set("""knight farmer gardener child kid villager people person teacher pirate sailor

@@ -129,12 +129,28 @@ def noun_lemma(p: Parse, t: Token) -> str | None:
     if t.dep != "compound" and t.i >= 2 and p.tokens[t.i - 1].text == "-" and \
             p.tokens[t.i - 2].head == t.i and p.tokens[t.i - 2].text.isalpha():
         lemma = f"{p.tokens[t.i - 2].lower}-{lemma}"  # "a yo-yo": one word, not a "yo"
+    if t.dep in ("dobj", "attr") and p.tokens[t.head].lemma.lower() == "play" and lemma in PEOPLE \
+            and not any(c.dep in ("det", "poss") for c in p.children(t.i)):
+        return None  # "Amara played doctor with her teddy": a game, nobody called doctor
+    if lemma == "watering" and t.i + 1 < len(p.tokens) and p.tokens[t.i + 1].lower == "can":
+        return "watering can"  # the parser reads "can" as the verb
+    head = p.tokens[t.head]
+    if lemma == "ball" and t.dep == "pobj" and head.lower == "into" and \
+            p.tokens[head.head].lemma.lower() in ("curl", "roll", "tuck"):
+        return None  # "curled into a prickly ball": a shape, no ball beside the hedgehog
+    if lemma in SOUNDS_GIVEN and t.dep == "dobj" and head.lemma.lower() in ("give", "let") and \
+            not any(c.dep == "dative" for c in p.children(head.i)):
+        return None  # "the hares gave a whistle" (but "gave her a whistle" is one)
     if lemma in DONE_AFTER_TO and t.i > 0 and p.tokens[t.i - 1].lower == "to" and not any(
             c.dep in ("det", "poss", "amod", "nummod") for c in p.children(t.i)):
         return None  # "stood up to bow": a verb the tagger made a noun (no ribbon on the grass)
     return lemma
 
 
+SOUNDS_GIVEN = {"whistle", "shout", "cry", "laugh", "sigh", "yell", "squeak", "cheer", "hoot", "toot",
+                "howl", "roar", "squeal", "shriek", "gasp", "giggle", "snort", "bark"}
+SIZE_WORDS = set("big small little tiny huge giant tall long short large enormous high wide heavy "
+                 "light fat thin deep".split())
 DISTANCES = {"way", "distance", "walk", "trip", "journey"}
 # verbs that are also things: after a bare "to" they are what someone goes to do
 DONE_AFTER_TO = {"bow", "wave", "rest", "drink", "swim", "dance", "dive", "nap", "sniff", "peek", "kick"}
@@ -188,6 +204,13 @@ def simile(p: Parse, t: Token) -> bool:
             return False
         head = p.tokens[cur.head]
         if cur.dep == "pobj":
+            if head.lower == "as" and head.head != head.i:
+                # "as smooth and shiny as a mirror" (a size, "as big as a house", is the
+                # yardstick sizes.py reads: kept)
+                adj = p.tokens[head.head]  # (the parser may hang the second "as" on "was")
+                adjs = [adj] + [c for c in p.children(adj.i) if c.dep == "acomp"]
+                return any(a.pos in ("ADJ", "ADV") and a.lemma.lower() not in SIZE_WORDS and
+                           any(c.lower == "as" and c.i < a.i for c in p.children(a.i)) for a in adjs)
             return head.lower == "like" and head.pos == "ADP"
         if cur.dep not in ("poss", "compound", "amod", "conj", "appos"):
             return False
