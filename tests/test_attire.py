@@ -193,3 +193,11 @@ def test_a_collar_goes_under_the_chin_of_a_front_facing_head():
     top, bottom = LIB.content("sheep")[1:]
     below_chin = (c.y + c.h / 2 - s.y) / s.h
     assert 0.58 < below_chin < 0.8 and c.h < 0.4 * s.h * (bottom - top) / LIB.content("collar")[2]
+
+
+def test_a_big_thing_of_hers_is_not_in_her_hands():
+    # "slid off her log": the log is hers, not held up (a review picture had a red log across her)
+    g = graph("castle", [ent("princess", hero=True), ent("log")], "The princess's log lay by the path.")
+    assert [o.worn_by for o in lay(g, "princess").objects if o.entity == "log"] == [None]
+    g = graph("castle", [ent("princess", hero=True), ent("leaf")], "The princess's leaf shone in the sun.")
+    assert [o.worn_by for o in lay(g, "princess").objects if o.entity == "leaf"] == ["princess"]

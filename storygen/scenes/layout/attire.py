@@ -161,9 +161,13 @@ def attachments(graph: SceneGraph, lib: Library, carried: Sequence[Attachment] =
         if e.id in found or e.id not in obj:
             continue
         for owner in graph.entities:
-            if owner.id != e.id and _animate(obj.get(owner.id)) and re.search(
-                    _WITH.format(owner=re.escape(_word(owner)), item=re.escape(_word(e))), text):
-                add(e.id, owner.id, obj[e.id].id not in WEAR_SLOTS)
+            found_with = owner.id != e.id and _animate(obj.get(owner.id)) and re.search(
+                _WITH.format(owner=re.escape(_word(owner)), item=re.escape(_word(e))), text)
+            if found_with:
+                held = obj[e.id].id not in WEAR_SLOTS
+                # "the princess's log" is hers, not in her hands ("with a lantern" is)
+                if not (held and "with" not in found_with.group(0) and obj[e.id].size not in ("tiny", "small")):
+                    add(e.id, owner.id, held)
                 break
     out = list(found.values())
     slots = {(a.owner, a.slot) for a in out}
