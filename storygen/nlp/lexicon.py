@@ -116,7 +116,8 @@ ABSTRACT = set("idea help fun story thing trick game joke answer question plan a
                "look nap sleep promise reason problem chance job work lesson hello goodbye sorry "
                "thanks lunch dinner breakfast goodnight wish huff secret hurry rush bang splat "
                "smack crash thump giggle laugh whisper shout squeal spot place world return tune "
-               "race contest wind breeze storm thunder lightning rain fog mist".split())
+               "race contest wind breeze storm thunder lightning rain fog mist might strength courage "
+               "patience".split())
 # ("in a huff", "with a splat", "her secret spot", "in tune", "the storm": no thing to draw;
 # the weather is the background's)
 NOT_MENTIONS = set("way lot bit kind sort half rest all one none everything nothing something "
