@@ -37,6 +37,7 @@ def poses(text, prompt=PROMPT):
     ("The elephant fell backward with a splat.", {"elephant": "fall"}),
     ("The penguins danced on the ice.", {"penguin": "dance"}),
     ("The bear saw the fox fall into the snow.", {"fox": "fall"}),  # not the bear
+    ("The fox hugged the little bear.", {"fox": "hug", "bear": "hug"}),  # both lean in
     ("The fox woke up and jumped out of bed.", {"fox": "jump"}),  # the scene's last one
     ("The fox slept all night. In the morning he woke up.", {}),  # and it is over
     ("The sleepy fox took her nap in the middle of the leaf.", {"fox": "sleep"}),
@@ -112,3 +113,19 @@ def test_the_book_page_turns_a_posed_sprite_as_the_still_does():
     html = _sprite(fox, "layers/fox.png", lay, 2.4, turn)
     assert f"rotate:{-turn.angle:.4g}deg" in html and "transform-origin:" in html
     assert "rotate:" not in _sprite(replace(fox, pose=""), "layers/fox.png", lay, 2.4)
+
+
+def test_two_who_hug_lean_in_and_touch():
+    prompt = Prompt(theme="forest", hero="fox", color="orange", adjective="kind")
+    g = build_graphs(("The kind fox hugged the little bear.",), prompt, "spacy")[0]
+    lay = compose_layout(g, prompt, load_options().hex("orange"), 1024, 768, 3)
+    lib = load_library()
+    by = {o.entity: o for o in lay.objects}
+    turns = owner_turns(lay, lib)
+    fox, bear = by["fox"].box, by["bear"].box
+    right = bear.x > fox.x
+    assert (turns["fox"].angle < 0) == right and (turns["bear"].angle > 0) == right  # toward each other
+    ifox, ibear = lib.content("fox")[0], lib.content("bear")[0]  # side insets of the drawings
+    gap = (bear.x + ibear * bear.w) - (fox.x + fox.w * (1 - ifox)) if right else \
+        (fox.x + ifox * fox.w) - (bear.x + bear.w * (1 - ibear))
+    assert abs(gap) <= 2  # their drawings' edges meet

@@ -2,7 +2,7 @@
 
 Reviewers' first complaint about the pictures (issue 22) was characters standing still where
 the text has them asleep, lying down, rolling, climbing, diving, jumping, falling or dancing.
-This reads that from the parse, one pose per entity (the scene's last one: "woke up and jumped
+This reads that from the parse (a hug poses both: they lean in), one pose per entity (the scene's last one: "woke up and jumped
 out of bed" jumps, "yawned, lay down and fell asleep" sleeps); the layout stage turns it into a
 tilt, a lift or a motion (scenes/layout/poses.py).
 
@@ -13,9 +13,10 @@ not him (a pose verb with an object poses nobody, except "rocked her to sleep").
 from __future__ import annotations
 
 from .parse import Parse, Token, clause_subjects
-from .relations import entity_ids
+from .relations import entity_ids, with_conj
 
-POSES = ("sleep", "lie", "roll", "dive", "climb", "jump", "fall", "dance")
+POSES = ("sleep", "lie", "roll", "dive", "climb", "jump", "fall", "dance", "hug")
+HUGS = {"hug", "cuddle", "embrace", "snuggle"}  # both lean in: who hugs and who is hugged
 STAND = ""  # "woke up", "got up", "stood up": the earlier pose is over
 
 VERB_POSES = {
@@ -53,7 +54,8 @@ def entity_poses(p: Parse, links: dict[int, tuple[str, ...]], animate: frozenset
         pose = _pose(p, v)
         if pose is None or not _happens(p, v):
             continue
-        for s in _subjects(p, v):
+        hugged = [c for c in p.children(v.i) if c.dep == "dobj"] if pose == "hug" else []
+        for s in _subjects(p, v) + [x for c in hugged for x in with_conj(p, c)]:
             for eid in entity_ids(p, s, links):
                 if pose == STAND or eid in animate or pose in THINGS_TOO:
                     out[eid] = pose
@@ -85,6 +87,8 @@ def _pose(p: Parse, v: Token) -> str | None:
         if c.dep in ("acomp", "oprd", "advmod") and c.lower in STATES:
             return STATES[c.lower]
     lemma = v.lemma.lower()
+    if lemma in HUGS:
+        return "hug"
     if lemma in ("take", "have") and any(c.dep == "dobj" and c.lemma.lower() in NAPS for c in kids):
         return "sleep"  # "took her nap in the middle of the leaf"
     if lemma == "go" and any(c.dep == "prep" and c.lower == "to" and any(

@@ -9,6 +9,7 @@ picture says what the text has it doing (PlacedObject.pose, read by nlp/poses.py
     jump   lifted a third of its height off where it stood, nose a little up
     fall   tipped over onto the ground
     dance  leaning, rocking from side to side in the animation
+    hug    leaning in toward the nearest other creature (who hugs and who is hugged both do)
 
 What it wears and holds turns with it: a worn thing is transformed about its owner's pivot, so a
 rolling fox keeps its scarf on. "Nose" is where the drawing looks (LibraryObject.facing, after
@@ -26,11 +27,12 @@ from PIL import Image, ImageDraw, ImageOps
 from ..object_library import LibraryObject
 from ..records import PlacedObject, SceneLayout
 
-POSES = ("sleep", "lie", "roll", "dive", "climb", "jump", "fall", "dance")
+POSES = ("sleep", "lie", "roll", "dive", "climb", "jump", "fall", "dance", "hug")
 UPRIGHT = ("character",)  # drawn standing up: lying down is a quarter turn, not a flattening
 LOW = 0.72  # an animal lying down: its height, flattened onto its feet
 JUMP_LIFT = 0.33  # of its height
 ROCK_DEGREES = 12.0  # dance: the rock either side of its lean
+HUG_LEAN = 14.0
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def drawn_box(b, content: tuple[float, float, float]) -> tuple[float, float, flo
 
 
 def turn_of(owner: PlacedObject, drawing: LibraryObject, content=(0.0, 0.0, 1.0),
-            t: float = 0.0) -> Optional[Turn]:
+            t: float = 0.0, toward: int = 0) -> Optional[Turn]:
     """The owner's pose at loop time t (0..1); None when it stands as drawn. Turned about the
     centre of what is drawn, set down on where its feet were (`content`: Library.content)."""
     pose = owner.pose
@@ -80,6 +82,8 @@ def turn_of(owner: PlacedObject, drawing: LibraryObject, content=(0.0, 0.0, 1.0)
         return Turn((15.0 if upright else 30.0) * d, centre, 0.0)
     if pose == "jump":
         return Turn(0.0 if upright else 15.0 * d, centre, -min(JUMP_LIFT * vis[3], max(0.0, vis[1])))
+    if pose == "hug":  # `toward`: +1 when the one it hugs is to its right, -1 left, 0 nobody
+        return Turn(-HUG_LEAN * toward, feet, 0.0) if toward else None
     if pose == "dance":
         return Turn(d * (8.0 + ROCK_DEGREES * math.sin(2 * math.pi * 2 * t)), feet, 0.0)
     return None
@@ -119,11 +123,21 @@ def owner_turns(layout: SceneLayout, library, t: float = 0.0) -> dict[str, Turn]
         if owner is None or owner.object_id not in library:
             continue
         if owner.entity not in settled:
-            turn = turn_of(owner, library.get(owner.object_id), library.content(owner.object_id), t)
+            turn = turn_of(owner, library.get(owner.object_id), library.content(owner.object_id), t,
+                           _toward(owner, owners.values(), library) if owner.pose == "hug" else 0)
             settled[owner.entity] = _settle(turn, owner, library) if turn and turn.grounded else turn
         if settled[owner.entity] is not None:
             turns[o.entity] = settled[owner.entity]
     return turns
+
+
+def _toward(owner: PlacedObject, others, library) -> int:
+    """+1 / -1: the side of the nearest other creature (whom a hug leans to), 0 when none."""
+    cx = owner.box.x + owner.box.w / 2
+    near = [(abs(o.box.x + o.box.w / 2 - cx), o.box.x + o.box.w / 2 - cx) for o in others
+            if o.entity != owner.entity and o.object_id in library
+            and library.get(o.object_id).category in ("animal", "character")]
+    return 0 if not near else (1 if min(near)[1] >= 0 else -1)
 
 
 def apply(img: Image.Image, x: float, y: float, turn: Turn) -> tuple[Image.Image, int, int]:

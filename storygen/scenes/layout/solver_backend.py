@@ -22,7 +22,7 @@ from ..setting.book import SceneSetting, background_for
 from ..posing import POSES
 from .attire import (Outfit, attachments, color_hex, drawn_clothes, dressed_for_the_weather, place,
                      with_relations)
-from .geometry import Z_AFTER, Z_BEFORE
+from .geometry import Z_AFTER, Z_BEFORE, visible
 from .select import Item, drawn_names, geo_of, scenery, select_items
 from .sizes import CLASSES, comparisons, size_class, yardsticks
 from .solver import CREATURES, SHARED, solve
@@ -92,7 +92,7 @@ def compose_layout(graph: SceneGraph, prompt: Prompt, accent_hex: str, width: in
     drawn = replace(drawn, relations=possible(with_relations(drawn, atts), drawn, lib, compared))
     items = select_items(drawn, lib, geo, skip=frozenset(a.item for a in atts), compared=compared)
     boxes, _ = solve(items, drawn.relations, geo, seed)
-    boxes = [_whole_pixels(b, width, height) for b in boxes]
+    boxes = [_whole_pixels(b, width, height) for b in _hugging(items, boxes, width)]
     z = _z_order(items, boxes, drawn, height)
     rng = random.Random(f"{seed}:animation")
     hero_dressed = outfit.named_item or any(it.hero and a.owner == it.key for it in items for a in atts)
@@ -127,6 +127,22 @@ def scene_relations(graph: SceneGraph, lib: Library, outfit: Outfit = Outfit()):
     drawn = replace(graph, entities=tuple(e for e in graph.entities
                                           if e.id not in yardsticks(graph)))
     return with_relations(drawn, attachments(drawn, lib, outfit.worn))
+
+
+def _hugging(items: list[Item], boxes, W: int):
+    """Two who hug stand touching (the solver's "near" leaves a gap): the one who is not the
+    hero steps over to the other's side, their drawings' edges meeting."""
+    boxes = list(boxes)
+    hugs = [i for i, it in enumerate(items) if _pose(it) == "hug" and not it.copy]
+    for i in hugs:
+        if not items[i].hero or len(hugs) < 2:
+            continue
+        j = min((k for k in hugs if k != i), key=lambda k: abs(boxes[k][0] - boxes[i][0]))
+        (xi, _, wi, _), (xj, yj, wj, hj) = visible(boxes[i], items[i].content), visible(boxes[j], items[j].content)
+        dx = (xi + wi - xj) if xj >= xi else (xi - (xj + wj))  # close the gap, from whichever side
+        x, y, w, h = boxes[j]
+        boxes[j] = (min(max(x + dx, 0.0), W - w), y, w, h)
+    return boxes
 
 
 def _pose(item: Item) -> str:
