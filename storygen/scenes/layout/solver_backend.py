@@ -138,7 +138,7 @@ def _hugging(items: list[Item], boxes, W: int):
         if not items[i].hero or len(hugs) < 2:
             continue
         j = min((k for k in hugs if k != i), key=lambda k: abs(boxes[k][0] - boxes[i][0]))
-        (xi, _, wi, _), (xj, yj, wj, hj) = visible(boxes[i], items[i].content), visible(boxes[j], items[j].content)
+        (xi, _, wi, _), (xj, _, wj, _) = visible(boxes[i], items[i].content), visible(boxes[j], items[j].content)
         dx = (xi + wi - xj) if xj >= xi else (xi - (xj + wj))  # close the gap, from whichever side
         x, y, w, h = boxes[j]
         boxes[j] = (min(max(x + dx, 0.0), W - w), y, w, h)
