@@ -201,3 +201,14 @@ def test_a_big_thing_of_hers_is_not_in_her_hands():
     assert [o.worn_by for o in lay(g, "princess").objects if o.entity == "log"] == [None]
     g = graph("castle", [ent("princess", hero=True), ent("leaf")], "The princess's leaf shone in the sun.")
     assert [o.worn_by for o in lay(g, "princess").objects if o.entity == "leaf"] == ["princess"]
+
+
+def test_an_unowned_wearable_in_the_books_colour_is_the_heros():
+    teal = ("teal",)
+    g = graph("arctic", [ent("polar_bear", hero=True, attrs=teal), ent("apron", attrs=teal, mention="the teal apron")],
+              "The feast was on the shore, with the teal apron flapping as the polar bear cooked.")
+    assert [o.worn_by for o in lay(g, "polar bear").objects if o.entity == "apron"] == ["polar_bear"]
+    # a scarf in another colour, given to nobody, stays where the text leaves it
+    g = graph("arctic", [ent("polar_bear", hero=True, attrs=teal), ent("scarf", attrs=("red",), mention="a red scarf")],
+              "A red scarf lay on the ice.")
+    assert [o.worn_by for o in lay(g, "polar bear").objects if o.entity == "scarf"] == [None]

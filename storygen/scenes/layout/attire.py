@@ -30,7 +30,7 @@ WEAR_SLOTS = {"scarf": "neck", "necklace": "neck", "hat": "head", "beanie": "hea
               "goggles": "face", "boot": "feet", "shoe": "feet", "sock": "feet", "cloak": "back",
               "backpack": "back", "coat": "back", "dress": "back", "gloves": "hand", "purse": "hand",
               "blanket": "back",  # "the horse in the purple blanket"
-              "earmuffs": "head", "collar": "neck"}
+              "earmuffs": "head", "collar": "neck", "apron": "back", "vest": "back"}
 # Where a collar or scarf goes on the drawings whose head the outline does not give away (a
 # front-facing head on a round body: the outline's top is the sheep's wool, the rabbit's ears,
 # and the slot found from it put a collar on the face): the neck's centre, read off each
@@ -169,6 +169,13 @@ def attachments(graph: SceneGraph, lib: Library, carried: Sequence[Attachment] =
                 if not (held and "with" not in found_with.group(0) and obj[e.id].size not in ("tiny", "small")):
                     add(e.id, owner.id, held)
                 break
+    # "with the teal apron flapping as the polar bear cooked": a wearable in the book's colour
+    # that the scene gives to nobody is the hero's (the colour is the hero's signature)
+    hero = next((h for h in graph.entities if h.hero and h.id in obj), None)
+    for e in graph.entities:
+        if hero is not None and e.id not in found and e.id in obj and obj[e.id].id in WEAR_SLOTS \
+                and color_hex(e) is not None and color_hex(e) == color_hex(hero):
+            add(e.id, hero.id, False)
     out = list(found.values())
     slots = {(a.owner, a.slot) for a in out}
     for c in carried:
