@@ -212,3 +212,10 @@ def test_an_unowned_wearable_in_the_books_colour_is_the_heros():
     g = graph("arctic", [ent("polar_bear", hero=True, attrs=teal), ent("scarf", attrs=("red",), mention="a red scarf")],
               "A red scarf lay on the ice.")
     assert [o.worn_by for o in lay(g, "polar bear").objects if o.entity == "scarf"] == [None]
+
+
+def test_a_name_is_not_looked_up_as_a_thing():
+    # "Shell" (a tortoise's name) with no drawing of its own is no seashell; a plain word still is
+    g = graph("castle", [ent("prince", hero=True), Entity(id="Shell", lemma="Shell", mention="Shell"),
+                         Entity(id="shell", lemma="shell", mention="a shell")], "Shell found a shell.")
+    assert sorted(o.entity for o in lay(g, "prince").objects) == ["prince", "shell"]

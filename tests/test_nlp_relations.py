@@ -111,6 +111,9 @@ def test_counts_actions_and_cues(nlp):
     assert "whistle" in {e.lemma for e in nlp.build_graph("Grandpa gave her a whistle.", 1, PROMPT).entities}
     g = nlp.build_graph('The mermaid met a girl with a stick. "My name is Ivy," she said.', 1, PROMPT)
     assert sorted(e.lemma for e in g.entities) == ["girl", "mermaid", "stick"]
+    # "Shell, an old tortoise": the name is the tortoise's, drawn as one (not as a seashell)
+    graphs = build_graphs(("His friend was Shell, an old tortoise.", "Shell looked up at the tower."), PROMPT, "spacy")
+    assert [e.object_id for e in graphs[1].entities if e.object_id] == ["turtle"]
     # "wore a red hat and a blue scarf": both are worn
     g = nlp.build_graph("The crab wore a red hat and a blue scarf.", 1, PROMPT)
     assert {a.object for a in g.actions if a.verb == "wear"} == {"hat", "scarf"}

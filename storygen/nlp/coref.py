@@ -179,9 +179,9 @@ class StoryCoref:
                 scene.links[t.i] = (self.names[t.text],)
                 continue
             subj = copula_subject(p, t)
-            if subj is None and t.dep == "appos" and t.pos == "NOUN" and p.tokens[t.head].pos == "NOUN" \
+            if subj is None and t.dep == "appos" and t.pos == "NOUN" and p.tokens[t.head].pos in ("NOUN", "PROPN") \
                     and not any(c.dep == "poss" for c in p.children(t.i)):  # not "lent the dragon his cloak"
-                subj = t.head  # "his friend the bird": one entity, like "his friend was a bird"
+                subj = t.head  # "his friend the bird", "Shell, an old tortoise": one entity
             named = None
             found = self._identified(p, t, subj) if subj is not None else None
             if found is not None:  # "It was the kite!": the pronoun is the kite, found

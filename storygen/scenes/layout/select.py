@@ -220,7 +220,7 @@ def drawable(graph: SceneGraph, lib: Library) -> list[tuple[Entity, LibraryObjec
     for e in graph.entities:
         if e.gone:
             continue
-        oid = e.object_id if e.object_id in lib else lib.lookup(e.lemma)
+        oid = e.object_id if e.object_id in lib else lib.lookup(e.lemma) if e.lemma[:1].islower() else None
         if oid is not None:
             out.append((e, lib.get(oid)))
     return out

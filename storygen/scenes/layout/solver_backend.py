@@ -60,7 +60,7 @@ def possible(relations, graph: SceneGraph, lib: Library, compared: dict[str, str
     grown as big as a rock)."""
     size = {}
     for e in graph.entities:
-        oid = e.object_id if e.object_id in lib else lib.lookup(e.lemma)
+        oid = e.object_id if e.object_id in lib else lib.lookup(e.lemma) if e.lemma[:1].islower() else None
         if oid is not None:
             size[e.id] = CLASSES.index(size_class(e, lib.get(oid), compared)[0])
     return tuple(r for r in relations if r.negated or r.predicate not in ("on", "riding_on")
