@@ -102,6 +102,10 @@ hurt ill sick hungry naughty friendly fast quick""".split())
 COLOR_WORDS = set("red orange yellow green blue purple pink brown black white grey gray teal "
                   "turquoise violet".split())
 # Nouns that name no drawable thing, or a part of one; words that make an "it" say nothing.
+# size adjectives ("a tiny mouse"); a likeness by size ("as big as a house") is a yardstick the
+# layout reads (scenes/layout/sizes.py), not a simile to drop (mentions.simile)
+SIZES = set("big small little tiny huge giant tall long short large enormous fat thin".split())
+SIZE_WORDS = SIZES | {"high", "wide", "heavy", "light", "deep"}
 ROLE_NOUNS = {"friend", "pal", "buddy", "pet", "companion", "neighbour", "neighbor"}
 # a thing named by what it is for: "The best present was a red balloon" is a balloon
 GENERIC_THINGS = {"present", "gift", "prize", "surprise", "treat", "reward", "thing", "something"}

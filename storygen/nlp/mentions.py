@@ -5,7 +5,8 @@ token's grammatical role, given names the tagger missed, and the "it" that names
 from __future__ import annotations
 
 from .lexicon import (ANIMALS, COLOR_WORDS, EXTRAPOSE_ADJ, FEMALE_NAMES, MALE_NAMES, NOT_MENTIONS,
-                      PART_NOUNS, PEOPLE, QUANTITY, ROLE_NOUNS, TIME_NOUNS, WEATHER_ADJ, WEATHER_VERBS)
+                      PART_NOUNS, PEOPLE, QUANTITY, ROLE_NOUNS, SIZE_WORDS, TIME_NOUNS, WEATHER_ADJ,
+                      WEATHER_VERBS)
 from .parse import SUBJ, Parse, Token
 
 
@@ -149,8 +150,6 @@ def noun_lemma(p: Parse, t: Token) -> str | None:
 
 SOUNDS_GIVEN = {"whistle", "shout", "cry", "laugh", "sigh", "yell", "squeak", "cheer", "hoot", "toot",
                 "howl", "roar", "squeal", "shriek", "gasp", "giggle", "snort", "bark"}
-SIZE_WORDS = set("big small little tiny huge giant tall long short large enormous high wide heavy "
-                 "light fat thin deep".split())
 DISTANCES = {"way", "distance", "walk", "trip", "journey"}
 # verbs that are also things: after a bare "to" they are what someone goes to do
 DONE_AFTER_TO = {"bow", "wave", "rest", "drink", "swim", "dance", "dive", "nap", "sniff", "peek", "kick"}

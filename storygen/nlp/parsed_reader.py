@@ -22,7 +22,7 @@ from .basic import find_cues
 from .coref import SceneCoref, StoryCoref
 from .holding import holding_relations, with_phrases
 from .together import together_relations
-from .lexicon import ANIMAL_COVERINGS, BODY_PARTS, YOUNG, YOUNG_ALIASES, YOUNG_OF
+from .lexicon import ANIMAL_COVERINGS, BODY_PARTS, SIZES, YOUNG, YOUNG_ALIASES, YOUNG_OF
 from .parse import Parse, Token, mention_phrase, parse_text
 from .people import person_object
 from .poses import entity_poses
@@ -31,7 +31,6 @@ from .relations import extract_relations
 from .rewrite import rewrite
 
 COLORS_EXTRA = set("black grey gray golden silvery dark light bright".split())
-SIZES = set("big small little tiny huge giant tall long short large enormous fat thin".split())
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "several": 3, "many": 5, "few": 3, "lots": 5, "pair": 2, "both": 2}
 PLURAL_COUNT, MAX_COUNT = 3, 5

@@ -1,21 +1,23 @@
-"""Poses: what a character's body is doing in a scene, when a drawing can show it.
+"""Poses: what a character's body is doing in a scene, when a drawing can show it (records.POSES).
 
 Reviewers' first complaint about the pictures (issue 22) was characters standing still where
-the text has them asleep, lying down, rolling, climbing, diving, jumping, falling or dancing.
-This reads that from the parse (a hug poses both: they lean in), one pose per entity (the scene's last one: "woke up and jumped
-out of bed" jumps, "yawned, lay down and fell asleep" sleeps); the layout stage turns it into a
-tilt, a lift or a motion (scenes/layout/poses.py).
+the text has them asleep, lying down, rolling, climbing, diving, jumping, falling, dancing or
+hugging. This reads that from the parse, one pose per entity: the scene's last one ("woke up and
+jumped out of bed" jumps, "yawned, lay down and fell asleep" sleeps), and a hug poses both who
+hugs and who is hugged. The layout keeps it (scenes/layout/solver_backend.py) and the renderer
+turns it into a tilt, a lift, a flattening or a motion (scenes/posing.py).
 
 Only what happens: "did not want to jump", "was too scared to climb", "could dive", "if she
 fell" and "Let's dance!" leave the character standing. "He rolled the ball" rolls the ball,
-not him (a pose verb with an object poses nobody, except "rocked her to sleep").
+not him: a verb that moves what it acts on (MOVES_OTHERS) poses nobody through its object,
+unless the object is the path ("rolled down the hill") or a reflexive.
 """
 from __future__ import annotations
 
+from .coref_state import REFLEXIVE as THIRD_PERSON_REFLEXIVE
 from .parse import Parse, Token, clause_subjects
 from .relations import entity_ids, with_conj
 
-POSES = ("sleep", "lie", "roll", "dive", "climb", "jump", "fall", "dance", "hug")
 HUGS = {"hug", "cuddle", "embrace", "snuggle"}  # both lean in: who hugs and who is hugged
 STAND = ""  # "woke up", "got up", "stood up": the earlier pose is over
 
@@ -41,7 +43,7 @@ MODALS = {"will", "would", "could", "can", "might", "should", "shall", "may", "m
 NAPS = {"nap", "snooze", "doze", "rest", "sleep"}
 PERCEIVED = {"watch", "see", "hear", "feel", "make", "help", "notice"}
 PATHS = {"down", "along", "across", "through", "over", "around", "off", "into", "out"}
-REFLEXIVE = {"herself", "himself", "itself", "themselves", "myself", "yourself"}
+REFLEXIVE = THIRD_PERSON_REFLEXIVE | {"myself", "yourself"}  # "rolled herself into a ball"
 NOT_FALLING = {"silent", "quiet", "still", "ill", "sick", "love"}  # "fell silent", "fell in love"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from .audio import Arrangement, Mood, MusicScore, Narration, SfxCue, SfxCues, WordTiming
 from .base import SCHEMA_VERSION, Record
 from .book import BookManifest, ConsentRecord
-from .scene import Action, Background, Box, Entity, PlacedObject, Relation, SceneGraph, SceneLayout
+from .scene import POSES, Action, Background, Box, Entity, PlacedObject, Relation, SceneGraph, SceneLayout
 from .story import Candidate, Candidates, CandidateScore, Plan, Prompt, Story, StoryLikelihood
 
 __all__ = [

@@ -12,6 +12,10 @@ from typing import ClassVar, Optional
 from .base import Record
 
 
+# what a body can be drawn doing (nlp/poses.py reads them, scenes/posing.py draws them)
+POSES = ("sleep", "lie", "roll", "dive", "climb", "jump", "fall", "dance", "hug")
+
+
 @dataclass(frozen=True)
 class Entity(Record):
     id: str
@@ -21,8 +25,7 @@ class Entity(Record):
     count: int = 1
     attributes: tuple[str, ...] = ()  # colours, sizes, adjectives; GONE when the text says absent
     hero: bool = False
-    # what its body is doing, when a drawing can show it (nlp/poses.py): sleep, lie, roll,
-    # dive, climb, jump, fall, dance; "" stands as drawn
+    # what its body is doing, when a drawing can show it (one of POSES); "" stands as drawn
     pose: str = ""
 
     GONE: ClassVar[str] = "gone"  # "the kite was gone", "looked for her hat": named, not drawn
@@ -82,8 +85,8 @@ class PlacedObject(Record):
     animation_params: dict[str, float] = field(default_factory=dict)
     # the entity this is worn or held by (scenes/layout/attire.py): drawn on it, in `tint` when set
     worn_by: Optional[str] = None
-    # what it is doing (scenes/posing.py: sleep, lie, roll, dive, climb, jump, fall, dance), as
-    # its owner's when worn; "" stands as drawn
+    # what it is doing (one of POSES, drawn by scenes/posing.py), as its owner's when worn;
+    # "" stands as drawn
     pose: str = ""
 
 

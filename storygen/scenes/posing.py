@@ -25,9 +25,8 @@ from typing import Optional
 from PIL import Image, ImageDraw, ImageOps
 
 from ..object_library import LibraryObject
-from ..records import PlacedObject, SceneLayout
+from ..records import POSES, PlacedObject, SceneLayout
 
-POSES = ("sleep", "lie", "roll", "dive", "climb", "jump", "fall", "dance", "hug")
 UPRIGHT = ("character",)  # drawn standing up: lying down is a quarter turn, not a flattening
 LOW = 0.72  # an animal lying down: its height, flattened onto its feet
 JUMP_LIFT = 0.33  # of its height

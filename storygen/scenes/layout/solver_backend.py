@@ -14,12 +14,11 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from ...records import Box, Entity, PlacedObject, Prompt, SceneGraph, SceneLayout
+from ...records import POSES, Box, Entity, PlacedObject, Prompt, SceneGraph, SceneLayout
 from ...object_library import Library, load_library
 from ..backgrounds.choose import choose_background, drawn_weather, variant_of
 from ..backgrounds.library import BackgroundLibrary, load_backgrounds
 from ..setting.book import SceneSetting, background_for
-from ..posing import POSES
 from .attire import (Outfit, attachments, color_hex, drawn_clothes, dressed_for_the_weather, place,
                      with_relations)
 from .geometry import Z_AFTER, Z_BEFORE, visible
