@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw, ImageOps
 
 from ..object_library import LibraryObject
 from ..records import POSES, PlacedObject, SceneLayout
+from .layout.geometry import visible
 
 UPRIGHT = ("character",)  # drawn standing up: lying down is a quarter turn, not a flattening
 LOW = 0.72  # an animal lying down: its height, flattened onto its feet
@@ -51,9 +52,8 @@ def nose(obj: PlacedObject, drawing: LibraryObject) -> int:
 
 
 def drawn_box(b, content: tuple[float, float, float]) -> tuple[float, float, float, float]:
-    """(x, y, w, h) of the visible drawing inside a sprite box (Library.content's fractions)."""
-    inset, top, bottom = content
-    return b.x + inset * b.w, b.y + top * b.h, b.w * (1 - 2 * inset), b.h * (bottom - top)
+    """(x, y, w, h) of the visible drawing inside a placed object's box (geometry.visible)."""
+    return visible((b.x, b.y, b.w, b.h), content)
 
 
 def turn_of(owner: PlacedObject, drawing: LibraryObject, content=(0.0, 0.0, 1.0),

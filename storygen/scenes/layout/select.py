@@ -214,8 +214,9 @@ def _hero_size(pairs, compared: dict[str, str], lib_zone, geo: Geo) -> Optional[
 
 
 def drawable(graph: SceneGraph, lib: Library) -> list[tuple[Entity, LibraryObject]]:
-    """Entities that have a library object (looked up by lemma when the backend gave none),
-    but not one the text says is missing ("the kite was gone": drawing it says the opposite)."""
+    """Entities that have a library object (looked up by lemma when the backend gave none, but
+    not a name's: "Shell" is no seashell), but not one the text says is missing ("the kite was
+    gone": drawing it says the opposite). The one lookup rule for every layout step."""
     out = []
     for e in graph.entities:
         if e.gone:

@@ -22,7 +22,7 @@ from ..setting.book import SceneSetting, background_for
 from .attire import (Outfit, attachments, color_hex, drawn_clothes, dressed_for_the_weather, place,
                      with_relations)
 from .geometry import Z_AFTER, Z_BEFORE, visible
-from .select import Item, drawn_names, geo_of, scenery, select_items
+from .select import Item, drawable, drawn_names, geo_of, scenery, select_items
 from .sizes import CLASSES, comparisons, size_class, yardsticks
 from .solver import CREATURES, SHARED, solve
 
@@ -57,11 +57,7 @@ def possible(relations, graph: SceneGraph, lib: Library, compared: dict[str, str
     """The relations a picture can show: not a big thing resting on a much smaller one ("a
     tiger knew how to walk on the dry leaves": a tiger on leaves at its feet, not on a leaf
     grown as big as a rock)."""
-    size = {}
-    for e in graph.entities:
-        oid = e.object_id if e.object_id in lib else lib.lookup(e.lemma) if e.lemma[:1].islower() else None
-        if oid is not None:
-            size[e.id] = CLASSES.index(size_class(e, lib.get(oid), compared)[0])
+    size = {e.id: CLASSES.index(size_class(e, obj, compared)[0]) for e, obj in drawable(graph, lib)}
     return tuple(r for r in relations if r.negated or r.predicate not in ("on", "riding_on")
                  or size.get(r.subject, 0) - size.get(r.object, 0) < 2)
 
