@@ -7,7 +7,7 @@ from __future__ import annotations
 from .lexicon import (ANIMALS, COLOR_WORDS, EXTRAPOSE_ADJ, FEMALE_NAMES, MALE_NAMES, NOT_MENTIONS,
                       PART_NOUNS, PEOPLE, QUANTITY, ROLE_NOUNS, SIZE_WORDS, TIME_NOUNS, WEATHER_ADJ,
                       WEATHER_VERBS)
-from .parse import SUBJ, Parse, Token
+from .parse import SUBJ, Parse, Token, to_infinitive
 
 
 def role_class(role: str) -> str:
@@ -180,10 +180,12 @@ def pleonastic(p: Parse, t: Token) -> bool:
         if any(c.dep == "acomp" and c.lemma.lower() in EXTRAPOSE_ADJ for c in kids) and \
                 any(c.dep in ("xcomp", "ccomp") for c in kids):
             return True
-    if head.lemma == "take" and any(c.dep in ("xcomp", "ccomp", "advcl", "relcl", "acl") and any(
-            g.dep == "aux" and g.lower == "to" for g in p.children(c.i))
-            for k in kids + [g for k in kids if k.dep == "dobj" for g in p.children(k.i)] for c in [k]):
-        return True  # "It took him all day to reach the tree", "it takes time to learn"
+    # "It took him all day to reach the tree", "it takes time to learn" (the "to" may hang on
+    # the object)
+    clauses = kids + [g for k in kids if k.dep == "dobj" for g in p.children(k.i)]
+    if head.lemma == "take" and any(c.dep in ("xcomp", "ccomp", "advcl", "relcl", "acl") and to_infinitive(p, c)
+                                    for c in clauses):
+        return True
     return False
 
 

@@ -101,6 +101,11 @@ def arguments(p: Parse, verb: Token) -> list[Token]:
 INSTRUMENTAL = {"use", "need"}
 
 
+def to_infinitive(p: Parse, verb: Token) -> bool:
+    """'to jump', 'to learn': the verb has its own "to"."""
+    return any(c.dep == "aux" and c.lower == "to" for c in p.children(verb.i))
+
+
 def clause_subject(p: Parse, t: Token) -> Token | None:
     """Subject of the clause of t. A verb without one takes its controller's: the first
     conjunct's, the matrix subject for "to"-infinitives ("flew off to look for him"), the
@@ -117,7 +122,7 @@ def clause_subject(p: Parse, t: Token) -> Token | None:
         head = p.tokens[verb.head]
         if verb.dep in ("acl", "relcl") and head.pos in ("NOUN", "PROPN", "PRON"):
             return head
-        infinitive = any(c.dep == "aux" and c.lower == "to" for c in p.children(verb.i))
+        infinitive = to_infinitive(p, verb)
         if verb.dep in ("xcomp", "ccomp") and infinitive and head.lemma.lower() not in INSTRUMENTAL:
             objects = [c for c in p.children(head.i) if c.dep in ("dobj", "dative")]
             if objects:  # object control: "asked Bolt to help", "told her to go away"

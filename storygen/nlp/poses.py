@@ -15,7 +15,7 @@ unless the object is the path ("rolled down the hill") or a reflexive.
 from __future__ import annotations
 
 from .coref_state import REFLEXIVE as THIRD_PERSON_REFLEXIVE
-from .parse import Parse, Token, clause_subjects
+from .parse import Parse, Token, clause_subjects, to_infinitive
 from .relations import entity_ids, with_conj
 
 HUGS = {"hug", "cuddle", "embrace", "snuggle"}  # both lean in: who hugs and who is hugged
@@ -124,13 +124,10 @@ def _happens(p: Parse, v: Token) -> bool:
         if cur.head == cur.i or cur.dep not in ("xcomp", "conj", "ccomp", "advcl", "prep", "pcomp"):
             return True
         head = p.tokens[cur.head]
-        infinitive = any(c.dep == "aux" and c.lower == "to" for c in kids)
-        if cur.dep in ("xcomp", "ccomp") and (head.lemma.lower() in UNREAL or head.lemma.lower() == "let"
-                                              or head.pos == "ADJ" and infinitive):
-            # "wanted to jump", "too scared to climb", "Let's dance" (but "so tired that he
-            # lay down" did lie down)
-            return False
         if head.lemma.lower() == "let":
-            return False
+            return False  # "Let's dance"
+        if cur.dep in ("xcomp", "ccomp") and (head.lemma.lower() in UNREAL or
+                                              head.pos == "ADJ" and to_infinitive(p, cur)):
+            return False  # "wanted to jump", "too scared to climb" ("so tired that he lay down" did)
         cur = head
     return True
